@@ -1,0 +1,29 @@
+"""The one JSON API: /api/v1/, a router per app, OpenAPI at /api/v1/openapi.json and docs at /api/v1/docs."""
+
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+
+from twofront.core.api import router as core_router
+from twofront.core.apikit import BearerToken, PageSession, install_error_handlers, openapi_problem_content
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}
+
+
+class TwofrontAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        return openapi_problem_content(super().get_openapi_schema(*args, **kwargs))
+
+
+api = TwofrontAPI(
+    title="twofront API",
+    version="1",
+    description="City two-front platform: prevention and control, resumption of work. "
+                "Errors are RFC 7807 problem+json; lists take limit/offset.",
+    auth=[BearerToken(), PageSession()],
+    renderer=ChineseJSONRenderer(),
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/", core_router)

@@ -1,0 +1,162 @@
+"""API plumbing shared by every router: auth, problem+json errors, declared error responses, idempotency."""
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from twofront.core.errors import Conflict
+from twofront.core.models import IdempotencyRecord
+
+PROBLEM_TYPE = "application/problem+json"
+
+
+class FieldErrorOut(Schema):
+    loc: list[str | int]
+    msg: str
+
+
+class ProblemOut(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str = ""
+    errors: list[FieldErrorOut] = []
+
+
+# Every operation declares these, so clients (and schemathesis) know every status it can answer.
+ERRORS = {401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut}
+WRITE_ERRORS = {**ERRORS, 409: ProblemOut}
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer tf_...` for systems (banks, hospitals, attendance machines)."""
+
+    def authenticate(self, request, token):
+        from twofront.core.services.accounts import user_for_token
+
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class PageSession(SessionAuth):
+    """The signed-in page session (CSRF-checked), so htmx and page scripts can call the API."""
+
+
+def problem(status: int, title: str, detail: str = "", errors: list[dict] | None = None,
+            type_: str = "about:blank", headers: dict | None = None) -> HttpResponse:
+    body = {"type": type_, "title": title, "status": status, "detail": detail, "errors": errors or []}
+    response = HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM_TYPE)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+_LOCATIONS = {"body", "query", "path", "header", "form", "cookie", "file"}
+_PAYLOAD_NAMES = {"data", "payload", "filters", "body"}
+
+
+def _clean_loc(loc) -> list:
+    loc = list(loc)
+    if loc and loc[0] in _LOCATIONS:
+        loc = loc[1:]
+    if len(loc) > 1 and loc[0] in _PAYLOAD_NAMES:
+        loc = loc[1:]
+    return loc or ["__all__"]
+
+
+def django_field_errors(exc: DjangoValidationError) -> list[dict]:
+    if hasattr(exc, "error_dict"):
+        return [{"loc": [field], "msg": str(msg)} for field, messages in exc.message_dict.items() for msg in messages]
+    return [{"loc": ["__all__"], "msg": str(m)} for m in exc.messages]
+
+
+def install_error_handlers(api) -> None:
+    @api.exception_handler(NinjaValidationError)
+    def _validation(request, exc):
+        errors = [{"loc": _clean_loc(e.get("loc", [])), "msg": str(e.get("msg", ""))} for e in exc.errors]
+        return problem(422, "输入有误 / Invalid input", errors=errors, type_="validation")
+
+    @api.exception_handler(DjangoValidationError)
+    def _service_validation(request, exc):
+        return problem(422, "输入有误 / Invalid input", errors=django_field_errors(exc), type_="validation")
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request, exc):
+        return problem(401, "未登录 / Not authenticated", type_="unauthenticated",
+                       headers={"WWW-Authenticate": 'Bearer realm="twofront"'})
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request, exc):
+        return problem(403, "无权限 / Permission denied", type_="forbidden")
+
+    @api.exception_handler(Http404)
+    def _not_found(request, exc):
+        return problem(404, "未找到 / Not found", type_="not_found")
+
+    @api.exception_handler(Conflict)
+    def _conflict(request, exc):
+        return problem(409, "冲突 / Conflict", detail=str(exc.message), type_="conflict")
+
+    @api.exception_handler(HttpError)
+    def _http_error(request, exc):
+        return problem(exc.status_code, str(exc.message), type_="error")
+
+
+def openapi_problem_content(schema: dict) -> dict:
+    """Error responses are served as application/problem+json; say so in the schema."""
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for code, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if str(code).startswith(("4", "5")) and "application/json" in content:
+                    response["content"] = {PROBLEM_TYPE: content["application/json"]}
+    return schema
+
+
+def _hash_payload(payload: Any) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+
+
+def idempotent(request, *, scope: str, payload: Any, run: Callable[[], Any], out: type[Schema],
+               status: int = 200, principal: str | None = None) -> tuple[int, Any]:
+    """Runs `run` once per Idempotency-Key: a retry gets the first response, a reused key with another
+    body is 422. The key row and the write share one transaction, so a failed write leaves no key."""
+    key = request.headers.get("Idempotency-Key")
+    if not key:
+        return status, run()
+    if len(key) > 128 or not key.isprintable():
+        raise DjangoValidationError({"Idempotency-Key": ["Use at most 128 printable characters."]})
+    principal = principal or f"user:{request.user.pk}"
+    body_hash = _hash_payload(payload)
+    lookup = {"principal": principal[:100], "scope": scope, "key": key}
+    for _attempt in range(3):
+        existing = IdempotencyRecord.objects.filter(**lookup).first()
+        if existing is not None:
+            if existing.request_hash != body_hash:
+                raise DjangoValidationError(
+                    {"Idempotency-Key": ["此幂等键已用于另一请求 / this key was used with a different body"]})
+            return existing.status_code, existing.response
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(request_hash=body_hash, **lookup)
+                result = run()
+                body = out.from_orm(result).model_dump(mode="json")
+                record.status_code, record.response = status, body
+                record.save(update_fields=["status_code", "response"])
+            return status, body
+        except IntegrityError:
+            if not IdempotencyRecord.objects.filter(**lookup).exists():
+                raise
+    raise Conflict("idempotency key is busy")

@@ -1,0 +1,74 @@
+"""The one way to write an audit event. Services call `record()` inside their transaction."""
+
+import datetime
+import decimal
+import re
+
+from django.db.models import Model
+
+from twofront.core import context, scope
+from twofront.core.models import AuditEvent, Region
+
+# Never let a raw ID or mobile number into the audit trail, whatever a caller passes.
+_PII_PATTERN = re.compile(r"(?<!\d)(\d{17}[\dXx]|1[3-9]\d{9})(?!\d)")
+_SECRET_SUFFIXES = ("_ct", "_index")
+
+
+def scrub(value):
+    if isinstance(value, str):
+        return _PII_PATTERN.sub("[redacted]", value)
+    if isinstance(value, dict):
+        return {k: scrub(v) for k, v in value.items() if not k.endswith(_SECRET_SUFFIXES)}
+    if isinstance(value, list | tuple):
+        return [scrub(v) for v in value]
+    if isinstance(value, datetime.date | datetime.datetime | decimal.Decimal):
+        return str(value)
+    if isinstance(value, Model):
+        return value.pk
+    return value
+
+
+def snapshot(obj: Model, fields: list[str] | None = None) -> dict:
+    names = fields or getattr(obj, "audit_fields", None) or [f.attname for f in obj._meta.concrete_fields]
+    return {name: scrub(getattr(obj, name)) for name in names}
+
+
+def diff(before: dict, after: dict) -> dict:
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+
+
+def _region_of(obj, region):
+    if region is not None:
+        return region
+    if obj is None:
+        return None
+    if isinstance(obj, Region):
+        return obj
+    field = getattr(type(obj), "scope_region_field", None)
+    if field:
+        target = obj
+        for name in field.split("__"):
+            target = getattr(target, name, None)
+        return target if isinstance(target, Region) else None
+    return None
+
+
+def record(actor, action: str, obj: Model | None = None, *, changes: dict | None = None, reason: str = "",
+           region: Region | None = None, object_repr: str | None = None) -> AuditEvent:
+    ctx = context.current()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_username=user.get_username() if user else "",
+        actor_roles=scope.roles_of(user) if user else [],
+        region=_region_of(obj, region),
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=scrub(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:200],
+        changes=scrub(changes or {}),
+        reason=scrub(reason),
+        request_id=ctx.request_id,
+        source=ctx.source,
+        ip=ctx.ip,
+    )

@@ -1,0 +1,136 @@
+"""Jurisdiction: which records a user may see and act on. Not visible -> 404; visible, not allowed -> 403."""
+
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from twofront.core.roles import role_grants
+
+_CACHE_ATTR = "_twofront_assignments"
+
+
+def permission_name(model, action: str) -> str:
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+def assignments(user) -> list:
+    """The user's role assignments with their region and organisation, loaded once per request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        from twofront.core.models import RoleAssignment
+
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("region", "organisation"))
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget(user) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def roles_of(user) -> list[str]:
+    return sorted({a.role for a in assignments(user)})
+
+
+def has_role(user, *roles: str) -> bool:
+    return any(a.role in roles for a in assignments(user))
+
+
+def granting(user, permission: str) -> list:
+    return [a for a in assignments(user) if role_grants(a.role, permission)]
+
+
+def scope_q(user, permission: str, model) -> Q | None | bool:
+    """None: no restriction; False: nothing; otherwise a Q over `model` for the user's jurisdiction."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return None
+    region_field = getattr(model, "scope_region_field", None)
+    org_field = getattr(model, "scope_org_field", None)
+    parts = []
+    for a in granting(user, permission):
+        if a.region_id and region_field is not None:
+            if a.region.depth == 0:
+                return None  # the whole city
+            parts.append(Q(**{_region_lookup(region_field): a.region.path}))
+        elif a.organisation_id and org_field:
+            parts.append(Q(**{org_field: a.organisation_id}))
+    if not parts:
+        return False
+    return reduce(or_, parts)
+
+
+def _resolve(obj, dotted: str):
+    for name in dotted.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, name)
+    return obj
+
+
+def _region_lookup(region_field: str) -> str:
+    # An empty field name means the model is the Region itself.
+    return f"{region_field}__path__startswith" if region_field else "path__startswith"
+
+
+def covers(user, permission: str, obj: Model | None = None, *, region=None, organisation=None) -> bool:
+    """Does some assignment of the user grant `permission` over obj (or over a region / organisation)?"""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    if obj is not None:
+        region_field = getattr(type(obj), "scope_region_field", None)
+        org_field = getattr(type(obj), "scope_org_field", None)
+        if region_field is not None:
+            region = _resolve(obj, region_field) if region_field else obj
+        organisation_id = _resolve(obj, org_field) if org_field else None
+        if isinstance(organisation_id, Model):
+            organisation_id = organisation_id.pk
+    else:
+        organisation_id = organisation.pk if organisation is not None else None
+    for a in granting(user, permission):
+        if a.region_id and region is not None and region.path.startswith(a.region.path):
+            return True
+        if a.organisation_id and organisation_id is not None and a.organisation_id == organisation_id:
+            return True
+    return False
+
+
+def require(user, permission: str, obj: Model | None = None, *, region=None, organisation=None) -> None:
+    if not covers(user, permission, obj, region=region, organisation=organisation):
+        raise PermissionDenied(permission)
+
+
+def has_permission_anywhere(user, permission: str) -> bool:
+    return bool(getattr(user, "is_superuser", False) or granting(user, permission))
+
+
+def get_visible_or_404(model_or_qs, user, action: str = "view", **lookup):
+    qs = model_or_qs if isinstance(model_or_qs, QuerySet) else model_or_qs.objects.all()
+    try:
+        return qs.visible_to(user, action).get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_actionable_or_403(model_or_qs, user, action: str, **lookup):
+    """Fetch a visible object (404 otherwise), then require the action on it (403 otherwise)."""
+    obj = get_visible_or_404(model_or_qs, user, "view", **lookup)
+    require(user, permission_name(type(obj), action), obj)
+    return obj
+
+
+def regions_for(user, permission: str) -> QuerySet:
+    """The regions in which the user may do `permission` (e.g. the choices of a create form)."""
+    from twofront.core.models import Region
+
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Region.objects.all()
+    paths = [a.region.path for a in granting(user, permission) if a.region_id]
+    if not paths:
+        return Region.objects.none()
+    return Region.objects.filter(reduce(or_, [Q(path__startswith=p) for p in paths]))
