@@ -5,6 +5,8 @@ from ninja.renderers import JSONRenderer
 
 from twofront.core.api import router as core_router
 from twofront.core.apikit import BearerToken, PageSession, install_error_handlers, openapi_problem_content
+from twofront.metrics.api import router as metrics_router
+from twofront.transfer.api import router as transfer_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -27,3 +29,5 @@ api = TwofrontAPI(
 )
 install_error_handlers(api)
 api.add_router("/", core_router)
+api.add_router("/metrics", metrics_router)
+api.add_router("/transfer", transfer_router)

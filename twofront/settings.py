@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "ninja",
     "csp",
     "twofront.core",
+    "twofront.metrics",
+    "twofront.transfer",
 ]
 
 MIDDLEWARE = [

@@ -7,5 +7,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("transfer/", include("twofront.transfer.urls")),
+    path("metrics/", include("twofront.metrics.urls")),
     path("", include("twofront.core.urls")),
 ]

@@ -34,7 +34,8 @@ def snapshot(obj: Model, fields: list[str] | None = None) -> dict:
 
 
 def diff(before: dict, after: dict) -> dict:
-    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+    keys = list(before) + [k for k in after if k not in before]
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
 def _region_of(obj, region):

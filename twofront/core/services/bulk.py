@@ -8,6 +8,7 @@ from twofront.core import audit, pii
 from twofront.core.identity import mask_mobile, mask_national_id, parse_national_id
 from twofront.core.models import Person, Region
 from twofront.core.services.people import ID_PURPOSE, PHONE_PURPOSE
+from twofront.metrics.dirty import touch_many
 
 
 def person_from_row(row: dict, region_ids: dict[str, int]) -> Person:
@@ -26,13 +27,15 @@ def person_from_row(row: dict, region_ids: dict[str, int]) -> Person:
 def create_demo_persons(rows: Iterable[dict], *, actor=None, batch_size: int = 2000) -> int:
     """Inserts generated residents, skipping IDs already registered; one audit event for the batch."""
     region_ids = dict(Region.objects.values_list("code", "pk"))
-    created, batch = 0, []
+    created, batch, used = 0, [], set()
     for row in rows:
         batch.append(person_from_row(row, region_ids))
+        used.add(batch[-1].region_id)
         if len(batch) >= batch_size:
             created += len(Person.objects.bulk_create(batch, ignore_conflicts=True))
             batch = []
     if batch:
         created += len(Person.objects.bulk_create(batch, ignore_conflicts=True))
+    touch_many(Person, [(region_id, None) for region_id in used])
     audit.record(actor, "core.person.demo_generated", None, changes={"rows": created})
     return created

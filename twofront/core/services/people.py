@@ -16,6 +16,7 @@ from twofront.core.identity import (
 )
 from twofront.core.models import Person, Region
 from twofront.core.scope import require
+from twofront.metrics.dirty import touch
 
 ID_PURPOSE = "person.id_number"
 PHONE_PURPOSE = "person.phone"
@@ -92,6 +93,7 @@ def create_person(*, actor, name: str, id_number: str, region: Region, phone: st
     except IntegrityError:
         raise field_error("id_number", _("This national ID is already registered."))
     audit.record(actor, "core.person.created", person, changes=audit.diff({}, audit.snapshot(person)))
+    touch(Person, region_id=person.region_id, day=person.created_at)
     return person
 
 
@@ -119,6 +121,7 @@ def update_person(person: Person, *, actor, **changes) -> Person:
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    old_region_id = person.region_id
     if "region" in changes:
         person.region = changes["region"]
     if "address" in changes:
@@ -130,6 +133,9 @@ def update_person(person: Person, *, actor, **changes) -> Person:
     if changed or "id_number" in changes or "phone" in changes:
         person.save()
         audit.record(actor, "core.person.updated", person, changes=changed)
+        if person.region_id != old_region_id:
+            touch(Person, region_id=old_region_id, day=person.created_at)
+            touch(Person, region_id=person.region_id, day=person.created_at)
     return person
 
 
@@ -137,7 +143,7 @@ def update_person(person: Person, *, actor, **changes) -> Person:
 def delete_person(person: Person, *, actor) -> None:
     require(actor, "core.delete_person", person)
     snapshot = audit.snapshot(person)
-    pk, label, region = person.pk, str(person), person.region
+    pk, label, region, created_at = person.pk, str(person), person.region, person.created_at
     try:
         with transaction.atomic():
             person.delete()
@@ -146,6 +152,7 @@ def delete_person(person: Person, *, actor) -> None:
     person.pk = pk
     audit.record(actor, "core.person.deleted", person, changes=audit.diff(snapshot, {}), region=region,
                  object_repr=label)
+    touch(Person, region_id=region.pk, day=created_at)
 
 
 REVEALABLE = ("id_number", "phone")
