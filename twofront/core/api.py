@@ -1,7 +1,7 @@
 """Core endpoints: tokens, who am I, regions, the person registry, the audit trail."""
 
 from django.http import Http404
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from twofront.core import scope, selectors
@@ -119,7 +119,7 @@ def update_person(request, person_id: int, data: PersonUpdateIn):
 def delete_person(request, person_id: int):
     person = scope.get_visible_or_404(Person, request.user, pk=person_id)
     people.delete_person(person, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/persons/{person_id}/reveal", response={200: RevealOut, **ERRORS}, operation_id="core_persons_reveal",

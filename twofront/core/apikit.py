@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
-from ninja import Schema
+from ninja import Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -129,13 +129,18 @@ def _hash_payload(payload: Any) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
 
 
+def _replay(status: int, body: Any) -> HttpResponse:
+    # The stored body is already serialised by the response schema: send it as it was.
+    return HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json")
+
+
 def idempotent(request, *, scope: str, payload: Any, run: Callable[[], Any], out: type[Schema],
-               status: int = 200, principal: str | None = None) -> tuple[int, Any]:
+               status: int = 200, principal: str | None = None) -> Status | HttpResponse:
     """Runs `run` once per Idempotency-Key: a retry gets the first response, a reused key with another
     body is 422. The key row and the write share one transaction, so a failed write leaves no key."""
     key = request.headers.get("Idempotency-Key")
     if not key:
-        return status, run()
+        return Status(status, run())
     if len(key) > 128 or not key.isprintable():
         raise DjangoValidationError({"Idempotency-Key": ["Use at most 128 printable characters."]})
     principal = principal or f"user:{request.user.pk}"
@@ -147,7 +152,7 @@ def idempotent(request, *, scope: str, payload: Any, run: Callable[[], Any], out
             if existing.request_hash != body_hash:
                 raise DjangoValidationError(
                     {"Idempotency-Key": ["此幂等键已用于另一请求 / this key was used with a different body"]})
-            return existing.status_code, existing.response
+            return _replay(existing.status_code, existing.response)
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(request_hash=body_hash, **lookup)
@@ -155,7 +160,7 @@ def idempotent(request, *, scope: str, payload: Any, run: Callable[[], Any], out
                 body = out.from_orm(result).model_dump(mode="json")
                 record.status_code, record.response = status, body
                 record.save(update_fields=["status_code", "response"])
-            return status, body
+            return _replay(status, body)
         except IntegrityError:
             if not IdempotencyRecord.objects.filter(**lookup).exists():
                 raise

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import ListView
@@ -124,6 +125,13 @@ class ServiceFormView(LoginRequiredMixin, View):
 
     def get_initial(self) -> dict:
         return {}
+
+    @property
+    def cancel_url(self) -> str:
+        referer = self.request.META.get("HTTP_REFERER", "")
+        if referer and url_has_allowed_host_and_scheme(referer, {self.request.get_host()}):
+            return referer
+        return reverse("home")
 
     def check_allowed(self) -> None:
         """Raise PermissionDenied (403) or Http404 before showing the form."""
