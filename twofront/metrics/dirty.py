@@ -1,4 +1,9 @@
-"""Writers call `touch()` / `touch_many()` inside their transaction; the refresh job recomputes those cells."""
+"""Writers call `touch()` / `touch_many()` inside their transaction; the refresh job recomputes those cells.
+
+A touch of a cell that is already dirty updates its `marked_at` (an upsert, not "do nothing"): on
+PostgreSQL that row lock is what keeps a concurrent refresh from consuming the cell before the
+writer's records are visible to it (see services.refresh_dirty).
+"""
 
 import datetime
 from collections.abc import Iterable
@@ -20,12 +25,15 @@ def touch(model: type[Model] | str, *, region_id: int, day: datetime.date | date
 def touch_many(model: type[Model] | str, cells: Iterable[tuple[int, datetime.date | datetime.datetime | None]]) -> int:
     """Marks (region id, day) cells of a source model dirty; duplicates are ignored. Returns cells marked."""
     source = _label(model)
-    today = timezone.localdate()
+    zone = timezone.get_default_timezone()  # rollup days are cut in settings.TIME_ZONE, whatever is active
+    today = timezone.localdate(timezone=zone)
     unique = set()
     for region_id, day in cells:
         if isinstance(day, datetime.datetime):
-            day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+            day = timezone.localtime(day, zone).date() if timezone.is_aware(day) else day.date()
         unique.add((region_id, day or today))
-    rows = [DirtyCell(source=source, region_id=r, day=d) for r, d in unique]
-    DirtyCell.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    # Sorted, so that two writers lock shared cells in the same order and cannot deadlock.
+    rows = [DirtyCell(source=source, region_id=r, day=d) for r, d in sorted(unique)]
+    DirtyCell.objects.bulk_create(rows, batch_size=1000, update_conflicts=True,
+                                  unique_fields=["source", "region", "day"], update_fields=["marked_at"])
     return len(rows)

@@ -115,3 +115,20 @@ def test_login_page_is_chinese_by_default_with_english_switch(client, db):
     assert 'lang="zh-hans"' in html
     client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
     assert 'lang="en"' in client.get("/login/").content.decode()
+
+
+def test_rotate_pii_reencrypts_under_the_new_key_and_reindexes(personas, person_nanming, settings):
+    from django.core.management import call_command
+
+    from twofront.core.models import Person
+    from twofront.core.services.people import id_number_index
+
+    number = pii.decrypt(person_nanming.id_number_ct)
+    settings.PII_KEYS = {**settings.PII_KEYS, "k2": os.urandom(32)}
+    settings.PII_ACTIVE_KEY_ID = "k2"
+    settings.BLIND_INDEX_KEY = os.urandom(32)
+    call_command("rotate_pii", "--reindex", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    person = Person.objects.get(pk=person_nanming.pk)
+    assert pii.key_id_of(person.id_number_ct) == "k2" and pii.decrypt(person.id_number_ct) == number
+    assert person.id_number_index == id_number_index(number) != person_nanming.id_number_index
+    assert AuditEvent.objects.filter(action="core.pii.rotated").exists()
