@@ -9,7 +9,7 @@ USAGE = """usage: twofront COMMAND [args]
 
   run [--port N]      migrate, load the demo, start a worker and serve on 127.0.0.1 (PORT, default 8000)
   serve [--port N]    serve with gunicorn on 127.0.0.1 (set TWOFRONT_BIND to change the address)
-  worker              run background jobs (django-tasks database worker)
+  worker              run background jobs (django-tasks database worker) and refresh metrics (at least every minute)
   demo [--persons N]  load regions, demo accounts and synthetic persons
   createadmin         create a superuser (prompts, or DJANGO_SUPERUSER_* variables with --noinput)
   import DATASET FILE import a CSV/XLSX file (see `twofront import --help`)
@@ -44,6 +44,18 @@ def _worker() -> list[str]:
     return [sys.executable, "-m", "twofront.cli", "worker"]
 
 
+def worker(args: list[str]) -> int:
+    """The django-tasks database worker, with the metrics refresh thread (twofront.metrics.scheduler)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twofront.settings")
+    import django
+
+    django.setup()
+    from twofront.metrics import scheduler
+
+    scheduler.start()
+    return manage("db_worker", *args)
+
+
 def run(args: list[str]) -> int:
     for step in (["migrate", "--noinput"], ["demo"]):
         code = manage(*step)
@@ -75,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "serve":
         return subprocess.call(_gunicorn(_port(rest)))
     if command == "worker":
-        return manage("db_worker", *rest)
+        return worker(rest)
     if command == "createadmin":
         return manage("createsuperuser", *rest)
     return manage(command, *rest)

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "twofront.core",
     "twofront.metrics",
     "twofront.transfer",
+    "twofront.enterprise",
 ]
 
 MIDDLEWARE = [

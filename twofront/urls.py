@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("transfer/", include("twofront.transfer.urls")),
     path("metrics/", include("twofront.metrics.urls")),
+    path("enterprise/", include("twofront.enterprise.urls")),
     path("", include("twofront.core.urls")),
 ]

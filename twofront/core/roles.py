@@ -22,6 +22,9 @@ class Role(models.TextChoices):
 
 # Roles that act for a unit rather than a region: their assignment names an organisation.
 ORGANISATION_ROLES = {Role.HOSPITAL_STAFF, Role.HOTEL_STAFF, Role.ENTERPRISE_ADMIN, Role.BANK_OFFICER}
+# Roles that act for themselves: where a model names its people (`scope_user_field`), such a user sees
+# only the records assigned to them (a commissioner's enterprises), whatever region they hold.
+PERSONAL_ROLES = {Role.COMMISSIONER}
 # Roles that must use two-factor sign-in when TWOFRONT_REQUIRE_2FA is on (everyone but citizens).
 STAFF_ROLES = set(Role)
 

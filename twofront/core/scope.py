@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from twofront.core.roles import role_grants
+from twofront.core.roles import PERSONAL_ROLES, role_grants
 
 _CACHE_ATTR = "_twofront_assignments"
 
@@ -46,18 +46,35 @@ def granting(user, permission: str) -> list:
     return [a for a in assignments(user) if role_grants(a.role, permission)]
 
 
+def _region_fields(model) -> tuple[str, ...]:
+    """A model may be reachable by several regions (e.g. a check-in: the enterprise's and the
+    employee's residence); "" means the model is the Region itself."""
+    field = getattr(model, "scope_region_field", None)
+    if field is None:
+        return ()
+    return (field,) if isinstance(field, str) else tuple(field)
+
+
+def _region_lookup(region_field: str) -> str:
+    return f"{region_field}__path__startswith" if region_field else "path__startswith"
+
+
 def scope_q(user, permission: str, model) -> Q | None | bool:
     """None: no restriction; False: nothing; otherwise a Q over `model` for the user's jurisdiction."""
     if getattr(user, "is_superuser", False) and user.is_active:
         return None
-    region_field = getattr(model, "scope_region_field", None)
+    region_fields = _region_fields(model)
     org_field = getattr(model, "scope_org_field", None)
+    user_field = getattr(model, "scope_user_field", None)
     parts = []
     for a in granting(user, permission):
-        if a.region_id and region_field is not None:
+        if a.role in PERSONAL_ROLES and user_field:
+            # e.g. a commissioner sees the enterprises assigned to them, not the whole district
+            parts.append(Q(pk__in=model.objects.filter(**{user_field: user.pk}).values("pk")))
+        elif a.region_id and region_fields:
             if a.region.depth == 0:
                 return None  # the whole city
-            parts.append(Q(**{_region_lookup(region_field): a.region.path}))
+            parts.extend(Q(**{_region_lookup(f): a.region.path}) for f in region_fields)
         elif a.organisation_id and org_field:
             parts.append(Q(**{org_field: a.organisation_id}))
     if not parts:
@@ -73,29 +90,26 @@ def _resolve(obj, dotted: str):
     return obj
 
 
-def _region_lookup(region_field: str) -> str:
-    # An empty field name means the model is the Region itself.
-    return f"{region_field}__path__startswith" if region_field else "path__startswith"
-
-
 def covers(user, permission: str, obj: Model | None = None, *, region=None, organisation=None) -> bool:
     """Does some assignment of the user grant `permission` over obj (or over a region / organisation)?"""
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
+    regions = [region] if region is not None else []
+    organisation_id = organisation.pk if organisation is not None else None
+    user_field = None
     if obj is not None:
-        region_field = getattr(type(obj), "scope_region_field", None)
-        org_field = getattr(type(obj), "scope_org_field", None)
-        if region_field is not None:
-            region = _resolve(obj, region_field) if region_field else obj
+        model = type(obj)
+        regions = [obj if not f else _resolve(obj, f) for f in _region_fields(model)]
+        org_field = getattr(model, "scope_org_field", None)
         organisation_id = _resolve(obj, org_field) if org_field else None
         if isinstance(organisation_id, Model):
             organisation_id = organisation_id.pk
-    else:
-        organisation_id = organisation.pk if organisation is not None else None
+        user_field = getattr(model, "scope_user_field", None)
     for a in granting(user, permission):
-        if a.region_id and region is not None and region.path.startswith(a.region.path):
-            return True
-        if a.organisation_id and organisation_id is not None and a.organisation_id == organisation_id:
+        if a.role in PERSONAL_ROLES and user_field:
+            if type(obj).objects.filter(pk=obj.pk, **{user_field: user.pk}).exists():
+                return True
+        elif a.region_id and any(r is not None and r.path.startswith(a.region.path) for r in regions) or a.organisation_id and organisation_id is not None and a.organisation_id == organisation_id:
             return True
     return False
 

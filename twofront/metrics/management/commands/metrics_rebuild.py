@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from twofront.metrics import registry, services
+
+
+class Command(BaseCommand):
+    help = "Recompute metric rollups from the records: all stored metrics, or the given keys."
+
+    def add_arguments(self, parser):
+        parser.add_argument("keys", nargs="*", help="metric keys (default: all)")
+
+    def handle(self, *args, keys: list[str], **options):
+        unknown = [k for k in keys if not registry.is_declared(k)]
+        if unknown:
+            raise CommandError(f"unknown metrics: {', '.join(unknown)}")
+        for key, count in services.rebuild(keys or None).items():
+            self.stdout.write(f"{key}: {count} rollup rows")

@@ -1,0 +1,150 @@
+"""Keeping rollups current: `refresh_dirty()` (every minute, from the worker) and `rebuild()` (on demand).
+
+Freshness is a job, not the writing transaction: services only mark (source, region, day) cells dirty
+(dirty.touch), which is one small upsert, and the worker recomputes those cells at least once a minute.
+Writers never contend on a hot rollup row (today's cell of a busy grid), and a bulk import marks its
+cells once. Readers see a rollup at most a minute (plus the refresh time) behind the records.
+
+Each recompute is one set-based statement per metric, the same SQL on SQLite and PostgreSQL:
+    DELETE FROM metrics_rollup WHERE key = ? AND region_id IN (...) AND day BETWEEN ? AND ?;
+    INSERT INTO metrics_rollup (key, region_id, day, value)
+    SELECT ?, region, day, value FROM (SELECT ... GROUP BY region, day) AS computed;
+
+Concurrency. Refreshes and rebuilds take one lock (a PostgreSQL advisory lock; on SQLite the
+IMMEDIATE transaction already excludes every other writer), so rollup rows have one writer at a time.
+On PostgreSQL (READ COMMITTED) a refresh locks the cells it takes with FOR UPDATE SKIP LOCKED and
+deletes exactly those rows at the end. A writer's touch of an existing cell is an upsert that locks
+the row, so a cell whose writer has not committed is skipped (it stays dirty for the next run), and a
+writer touching a cell that a refresh holds waits, then marks it again after the refresh commits.
+Either way a change never lands between the recompute and the removal of its cell.
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+
+from django.db import connection, models, transaction
+from django.db.models import F, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from twofront.metrics import registry
+from twofront.metrics.models import DirtyCell, Rollup
+from twofront.metrics.registry import Metric
+
+logger = logging.getLogger(__name__)
+
+_LOCK_ID = 7_466_746_501  # pg advisory lock key: "the metrics rollups"
+
+
+def _lock(*, wait: bool) -> bool:
+    if connection.vendor != "postgresql":
+        return True
+    function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s)", [_LOCK_ID])
+        acquired = cursor.fetchone()[0]
+    return wait or bool(acquired)
+
+
+def _day_field(metric: Metric) -> models.Field:
+    model, *path = [metric.kind.source, *metric.kind.day.split("__")]
+    field = None
+    for name in path:
+        field = model._meta.get_field(name)
+        model = field.related_model or model
+    return field
+
+
+def _day_of(metric: Metric):
+    if isinstance(_day_field(metric), models.DateTimeField):
+        return TruncDate(metric.kind.day, tzinfo=timezone.get_default_timezone())
+    return F(metric.kind.day)
+
+
+def _days_between(metric: Metric, first: datetime.date, last: datetime.date) -> Q:
+    """Records whose day is in [first, last], as a range on the raw column (so an index can serve it)."""
+    day = metric.kind.day
+    if isinstance(_day_field(metric), models.DateTimeField):
+        zone = timezone.get_default_timezone()
+        start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min), zone)
+        end = timezone.make_aware(datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min), zone)
+        return Q(**{f"{day}__gte": start, f"{day}__lt": end})
+    return Q(**{f"{day}__range": (first, last)})
+
+
+def computed(metric: Metric, condition: Q | None = None) -> models.QuerySet:
+    """The metric's (region, day, value) rows computed from its source records: one GROUP BY."""
+    kind = metric.kind
+    return (kind.source._default_manager.filter(kind.source_filter(), condition or Q())
+            .filter(**{f"{kind.region}__isnull": False, f"{kind.day}__isnull": False})
+            .annotate(metric_region=F(kind.region), metric_day=_day_of(metric))
+            .values("metric_region", "metric_day").annotate(metric_value=kind.aggregate()).order_by())
+
+
+def _insert_computed(metric: Metric, condition: Q | None = None) -> int:
+    rows = computed(metric, condition)
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in ("key", "region_id", "day", "value"))
+    with connection.cursor() as cursor:
+        # Quoted names and the ORM's own compiled SELECT; every value is a parameter.
+        cursor.execute(f"INSERT INTO {quote(Rollup._meta.db_table)} ({columns}) "  # noqa: S608
+                       f"SELECT %s, metric_region, metric_day, metric_value FROM ({sql}) AS computed",
+                       [metric.key, *params])
+        return cursor.rowcount
+
+
+def _recompute(metric: Metric, region_ids: set[int], first: datetime.date, last: datetime.date) -> None:
+    """Recomputes every (region, day) of the rectangle region_ids x [first, last]."""
+    Rollup.objects.filter(key=metric.key, region_id__in=region_ids, day__range=(first, last)).delete()
+    _insert_computed(metric, Q(**{f"{metric.kind.region}__in": region_ids}) & _days_between(metric, first, last))
+
+
+@transaction.atomic
+def _refresh_batch(batch_size: int) -> int:
+    if not _lock(wait=False):
+        return 0  # another refresh or a rebuild is running; it leaves nothing behind for long
+    cells = list(DirtyCell.objects.select_for_update(skip_locked=True).order_by("id")
+                 .values_list("id", "source", "region_id", "day")[:batch_size])
+    by_source: dict[str, list[tuple[int, datetime.date]]] = defaultdict(list)
+    for _pk, source, region_id, day in cells:
+        by_source[source].append((region_id, day))
+    for source, source_cells in by_source.items():
+        region_ids = {region_id for region_id, _day in source_cells}
+        days = [day for _region, day in source_cells]
+        for metric in registry.stored_metrics(source):
+            _recompute(metric, region_ids, min(days), max(days))
+    DirtyCell.objects.filter(pk__in=[cell[0] for cell in cells]).delete()
+    return len(cells)
+
+
+def refresh_dirty(*, batch_size: int = 500, max_batches: int = 200) -> int:
+    """Recomputes the rollups of the dirty cells, a batch per transaction. Returns the cells consumed."""
+    consumed = 0
+    for _ in range(max_batches):
+        done = _refresh_batch(batch_size)
+        consumed += done
+        if done < batch_size:
+            break
+    if consumed:
+        logger.info("metrics: refreshed %s dirty cells", consumed)
+    return consumed
+
+
+@transaction.atomic
+def rebuild(keys: list[str] | None = None) -> dict[str, int]:
+    """Recomputes the rollups of the given metrics (derived ones: of what they are computed from), or of
+    all stored metrics, dropping rollups of keys no longer declared. Returns rollup rows per key."""
+    _lock(wait=True)
+    if keys is None:
+        metrics = registry.stored_metrics()
+        Rollup.objects.exclude(key__in=[m.key for m in metrics]).delete()
+    else:
+        stored = set().union(*(registry.stored_dependencies(k) for k in keys))
+        metrics = [registry.get(k) for k in sorted(stored)]
+    rows = {}
+    for metric in metrics:
+        Rollup.objects.filter(key=metric.key).delete()
+        rows[metric.key] = _insert_computed(metric)
+    return rows

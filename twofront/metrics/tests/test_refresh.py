@@ -1,0 +1,137 @@
+"""Rollups follow the records: after a refresh they equal the raw counts, whatever changed."""
+
+import datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Q
+
+from twofront.core.models import Person, User
+from twofront.core.services import people
+from twofront.metrics import registry, services
+from twofront.metrics.dirty import touch, touch_many
+from twofront.metrics.models import DirtyCell, Rollup
+from twofront.metrics.tests.conftest import COMMUNITY, GRID_1, GRID_2, YUNYAN_GRID, rollups
+
+MARCH_1 = datetime.date(2020, 3, 1)
+
+
+def test_rollups_after_refresh_equal_raw_counts(persons_on, refresh, raw_counts):
+    # given persons in several regions and days
+    persons_on(MARCH_1, GRID_1, 3)
+    persons_on(MARCH_1, GRID_2, 2)
+    persons_on(MARCH_1 + datetime.timedelta(days=1), GRID_2)
+    persons_on(datetime.date(2019, 12, 31), COMMUNITY)
+    persons_on(MARCH_1, YUNYAN_GRID, 4)
+    # when the dirty cells are refreshed
+    assert refresh() > 0
+    # then every rollup is the raw count of its cell, for both person metrics, and no cell is left
+    assert rollups("core.persons_new") == raw_counts()
+    assert rollups("core.persons_registered") == raw_counts()
+    assert not DirtyCell.objects.exists()
+
+
+def test_moving_a_person_to_another_region_moves_the_count(persons_on, refresh, raw_counts, personas):
+    person = persons_on(MARCH_1, GRID_1)[0]
+    persons_on(MARCH_1, GRID_1)
+    refresh()
+    people.update_person(person, actor=personas["commander"], region=personas.region(YUNYAN_GRID))
+    refresh()
+    grid_1, yunyan = personas.region(GRID_1).pk, personas.region(YUNYAN_GRID).pk
+    assert rollups() == raw_counts() == {(grid_1, MARCH_1): 1, (yunyan, MARCH_1): 1}
+
+
+def test_deleting_the_last_person_of_a_cell_removes_its_rollup(persons_on, refresh, raw_counts, personas):
+    person, other = persons_on(MARCH_1, GRID_1)[0], persons_on(MARCH_1, GRID_2)[0]
+    refresh()
+    people.delete_person(person, actor=personas["commander"])
+    refresh()
+    assert rollups() == raw_counts() == {(other.region_id, MARCH_1): 1}
+
+
+def test_registration_day_is_cut_in_the_city_time_zone(make_person, refresh, personas):
+    # 2020-02-29 23:30 in Guiyang is 15:30 UTC: the person counts on the 29th, not the 1st
+    person = make_person(GRID_1)
+    late = datetime.datetime(2020, 2, 29, 15, 30, tzinfo=datetime.UTC)
+    Person.objects.filter(pk=person.pk).update(created_at=late)
+    touch(Person, region_id=person.region_id, day=late)
+    refresh()
+    assert list(Rollup.objects.filter(key="core.persons_new").values_list("day", flat=True)) == [
+        datetime.date(2020, 2, 29)]
+
+
+def test_refresh_recomputes_only_dirty_cells(persons_on, refresh, personas):
+    persons_on(MARCH_1, GRID_1, 2)
+    refresh()
+    # a rollup of a cell nobody marked is left alone (it is trusted until its records change)
+    Rollup.objects.filter(key="core.persons_new").update(value=99)
+    person = persons_on(MARCH_1, YUNYAN_GRID)[0]
+    refresh()
+    assert rollups() == {(personas.region(GRID_1).pk, MARCH_1): 99, (person.region_id, MARCH_1): 1}
+
+
+def test_rebuild_recomputes_everything_and_drops_undeclared_keys(persons_on, raw_counts, personas):
+    persons_on(MARCH_1, GRID_1, 2)
+    persons_on(MARCH_1, YUNYAN_GRID)
+    Rollup.objects.create(key="gone.metric", region=personas.region(GRID_1), day=MARCH_1, value=5)
+    rows = services.rebuild()
+    assert rows == {"core.persons_registered": 2, "core.persons_new": 2}
+    assert rollups() == raw_counts()
+    assert not Rollup.objects.filter(key="gone.metric").exists()
+
+
+def test_rebuild_of_a_derived_metric_rebuilds_its_components(persons_on, test_metrics):
+    persons_on(MARCH_1, GRID_1)
+    assert set(services.rebuild(["test.new_share"])) == {"core.persons_new", "core.persons_registered"}
+
+
+def test_filtered_count_and_sum(persons_on, refresh, test_metrics):
+    persons = persons_on(MARCH_1, GRID_1, 6)
+    refresh()
+    women = sum(1 for p in persons if p.sex == "F")
+    assert sum(rollups("test.women").values()) == women
+    assert sum(rollups("test.id_total").values()) == sum(p.pk for p in persons)
+
+
+def test_metrics_rebuild_command(persons_on, capsys):
+    persons_on(MARCH_1, GRID_1)
+    call_command("metrics_rebuild", "core.persons_new")
+    assert "core.persons_new: 1 rollup rows" in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command("metrics_rebuild", "no.such_metric")
+
+
+def test_cells_of_unmeasured_models_are_consumed(refresh, personas):
+    touch_many(User, [(personas.region(GRID_1).pk, MARCH_1)])
+    assert refresh() == 1
+    assert not DirtyCell.objects.exists()
+
+
+def test_touch_marks_each_cell_once(personas):
+    grid = personas.region(GRID_1).pk
+    assert touch_many(Person, [(grid, MARCH_1), (grid, MARCH_1), (grid, None)]) == 2
+    touch(Person, region_id=grid, day=MARCH_1)
+    assert DirtyCell.objects.count() == 2
+
+
+def test_refresh_works_in_batches(persons_on, refresh, raw_counts):
+    for offset in range(5):
+        persons_on(MARCH_1 + datetime.timedelta(days=offset), GRID_1)
+    assert services.refresh_dirty(batch_size=2) >= 5
+    assert rollups() == raw_counts()
+    assert not DirtyCell.objects.exists()
+
+
+def test_registry_rejects_references_to_undeclared_metrics():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from twofront.metrics.registry import Count, Metric, Ratio
+
+    registry.register(Metric("test.broken", "Broken", kind=Ratio("core.persons_new", "test.missing")))
+    try:
+        with pytest.raises(ImproperlyConfigured, match="test.missing"):
+            registry.check()
+    finally:
+        registry.unregister("test.broken")
+    with pytest.raises(ImproperlyConfigured, match="declared twice"):
+        registry.register(Metric("core.persons_new", "Other", kind=Count(Person, filter=Q(sex="F"))))
