@@ -6,7 +6,9 @@ from ninja.renderers import JSONRenderer
 from twofront.core.api import router as core_router
 from twofront.core.apikit import BearerToken, PageSession, install_error_handlers, openapi_problem_content
 from twofront.enterprise.api import router as enterprise_router
+from twofront.medical.api import router as medical_router
 from twofront.metrics.api import router as metrics_router
+from twofront.prevention.api import router as prevention_router
 from twofront.transfer.api import router as transfer_router
 
 
@@ -33,3 +35,5 @@ api.add_router("/", core_router)
 api.add_router("/metrics", metrics_router)
 api.add_router("/transfer", transfer_router)
 api.add_router("/enterprise", enterprise_router)
+api.add_router("/prevention", prevention_router)
+api.add_router("/medical", medical_router)

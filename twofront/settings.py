@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "twofront.metrics",
     "twofront.transfer",
     "twofront.enterprise",
+    "twofront.prevention",
+    "twofront.medical",
 ]
 
 MIDDLEWARE = [

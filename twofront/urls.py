@@ -10,5 +10,7 @@ urlpatterns = [
     path("transfer/", include("twofront.transfer.urls")),
     path("metrics/", include("twofront.metrics.urls")),
     path("enterprise/", include("twofront.enterprise.urls")),
+    path("prevention/", include("twofront.prevention.urls")),
+    path("medical/", include("twofront.medical.urls")),
     path("", include("twofront.core.urls")),
 ]

@@ -1,13 +1,14 @@
 """Core endpoints: tokens, who am I, regions, the person registry, the audit trail."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from twofront.core import scope, selectors
+from twofront.core import risk, scope, selectors
 from twofront.core.apikit import ERRORS, WRITE_ERRORS, ProblemOut, idempotent, problem
 from twofront.core.middleware import client_ip
-from twofront.core.models import ApiToken, Person, Region
+from twofront.core.models import ApiToken, Person, Region, RiskRuleSet
 from twofront.core.schemas import (
     ApiTokenOut,
     AuditEventOut,
@@ -21,10 +22,16 @@ from twofront.core.schemas import (
     RegionOut,
     RevealIn,
     RevealOut,
+    RiskOut,
+    RiskOverrideIn,
+    RiskOverrideOut,
+    RuleSetIn,
+    RuleSetOut,
     TokenIn,
     TokenOut,
 )
 from twofront.core.services import accounts, people
+from twofront.core.services import risk as risk_services
 
 router = Router(tags=["core"])
 
@@ -134,7 +141,36 @@ def reveal_person(request, person_id: int, data: RevealIn):
 @paginate(LimitOffsetPagination)
 def list_audit(request, filters: Query[AuditFilter]):
     if not scope.has_permission_anywhere(request.user, "core.view_auditevent"):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     return selectors.audit_events(request.user, **filters.dict())
+
+
+@router.get("/persons/{person_id}/risk", response={200: RiskOut, **ERRORS}, operation_id="core_persons_risk",
+            summary="A person's risk status with reasons and when it changes")
+def person_risk(request, person_id: int):
+    person = scope.get_visible_or_404(Person, request.user, pk=person_id)
+    return risk.status_for(person)
+
+
+@router.post("/persons/{person_id}/risk/override", response={201: RiskOverrideOut, **ERRORS},
+             operation_id="core_persons_risk_override", summary="Override a person's risk status until a date")
+def override_person_risk(request, person_id: int, data: RiskOverrideIn):
+    person = scope.get_visible_or_404(Person, request.user, pk=person_id)
+    return Status(201, risk_services.override_risk(person, actor=request.user, level=data.level, reason=data.reason,
+                                                   until=data.until))
+
+
+@router.get("/risk/rulesets", response={200: list[RuleSetOut], **ERRORS}, operation_id="core_risk_rulesets",
+            summary="Risk rule-set versions")
+@paginate(LimitOffsetPagination)
+def list_rule_sets(request):
+    if not scope.has_permission_anywhere(request.user, "core.view_person"):
+        raise PermissionDenied
+    return RiskRuleSet.objects.all()
+
+
+@router.post("/risk/rulesets", response={201: RuleSetOut, **ERRORS}, operation_id="core_risk_rulesets_publish",
+             summary="Publish a new rule-set version (city command centre)")
+def publish_rule_set(request, data: RuleSetIn):
+    return Status(201, risk_services.publish_rule_set(actor=request.user, rules=data.rules, notes=data.notes,
+                                                      activate=data.activate))

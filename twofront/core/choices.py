@@ -30,3 +30,13 @@ class AuditSource(models.TextChoices):
     IMPORT = "import", _("Import")
     TASK = "task", _("Background task")
     CLI = "cli", _("Command line")
+
+
+class Symptom(models.TextChoices):
+    FEVER = "fever", _("Fever")
+    COUGH = "cough", _("Cough")
+    FATIGUE = "fatigue", _("Fatigue")
+    SORE_THROAT = "sore_throat", _("Sore throat")
+    SHORT_BREATH = "short_breath", _("Shortness of breath")
+    DIARRHOEA = "diarrhoea", _("Diarrhoea")
+    TASTE_SMELL = "taste_smell", _("Loss of taste or smell")

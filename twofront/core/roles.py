@@ -21,7 +21,8 @@ class Role(models.TextChoices):
 
 
 # Roles that act for a unit rather than a region: their assignment names an organisation.
-ORGANISATION_ROLES = {Role.HOSPITAL_STAFF, Role.HOTEL_STAFF, Role.ENTERPRISE_ADMIN, Role.BANK_OFFICER}
+ORGANISATION_ROLES = {Role.HOSPITAL_STAFF, Role.HOTEL_STAFF, Role.ENTERPRISE_ADMIN, Role.BANK_OFFICER,
+                      Role.CHECKPOINT_STAFF}
 # Roles that act for themselves: where a model names its people (`scope_user_field`), such a user sees
 # only the records assigned to them (a commissioner's enterprises), whatever region they hold.
 PERSONAL_ROLES = {Role.COMMISSIONER}
@@ -33,10 +34,11 @@ _PERSON_ALL = {"core.view_person", "core.add_person", "core.change_person", "cor
 _OFFICIAL = _PERSON_ALL | {"core.view_region", "core.view_organisation", "core.view_metric", "core.view_importjob"}
 
 PERMISSIONS: dict[str, set[str]] = {
-    Role.CITY_COMMANDER: set(_OFFICIAL),
-    Role.DISTRICT_OFFICER: set(_OFFICIAL),
-    Role.STREET_OFFICER: set(_OFFICIAL),
-    Role.COMMUNITY_OFFICER: set(_OFFICIAL),
+    Role.CITY_COMMANDER: _OFFICIAL | {"core.override_risk", "core.change_riskruleset", "core.view_dutyshift",
+                                      "core.change_dutyshift"},
+    Role.DISTRICT_OFFICER: _OFFICIAL | {"core.override_risk", "core.view_dutyshift", "core.change_dutyshift"},
+    Role.STREET_OFFICER: _OFFICIAL | {"core.override_risk", "core.view_dutyshift", "core.change_dutyshift"},
+    Role.COMMUNITY_OFFICER: _OFFICIAL | {"core.view_dutyshift", "core.change_dutyshift"},
     Role.GRID_WORKER: {"core.view_person", "core.add_person", "core.change_person", "core.view_region"},
     Role.CHECKPOINT_STAFF: {"core.view_person", "core.add_person", "core.view_region"},
     Role.HOSPITAL_STAFF: {"core.view_organisation"},

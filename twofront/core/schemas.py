@@ -124,3 +124,49 @@ class AuditFilter(Schema):
     region: str | None = Field(None, max_length=20)
     since: datetime.datetime | None = None
     until: datetime.datetime | None = None
+
+
+class RiskReasonOut(Schema):
+    rule: str
+    level: str
+    text: str
+    since: datetime.date
+    until: datetime.date | None
+
+
+class RiskOut(Schema):
+    level: str
+    reasons: list[RiskReasonOut]
+    changes_on: datetime.date | None
+    rule_version: int
+    overridden: bool
+    override_reason: str
+
+
+class RiskOverrideIn(Schema):
+    level: str = Field(..., pattern="^(green|yellow|red)$")
+    reason: str = Field(..., min_length=1, max_length=500)
+    until: datetime.date
+
+
+class RiskOverrideOut(Schema):
+    id: int
+    level: str
+    reason: str
+    until: datetime.date
+    created_at: datetime.datetime
+    revoked_at: datetime.datetime | None
+
+
+class RuleSetOut(Schema):
+    version: int
+    active: bool
+    notes: str
+    rules: list[dict]
+    created_at: datetime.datetime
+
+
+class RuleSetIn(Schema):
+    rules: list[dict] = Field(..., max_length=200)
+    notes: str = Field("", max_length=500)
+    activate: bool = True
