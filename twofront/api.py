@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from twofront.core.api import router as core_router
+from twofront.command.api import router as command_router
 from twofront.core.apikit import BearerToken, PageSession, install_error_handlers, openapi_problem_content
 from twofront.enterprise.api import router as enterprise_router
 from twofront.medical.api import router as medical_router
@@ -37,3 +38,4 @@ api.add_router("/transfer", transfer_router)
 api.add_router("/enterprise", enterprise_router)
 api.add_router("/prevention", prevention_router)
 api.add_router("/medical", medical_router)
+api.add_router("/command", command_router)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "twofront.enterprise",
     "twofront.prevention",
     "twofront.medical",
+    "twofront.command",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,6 @@ urlpatterns = [
     path("enterprise/", include("twofront.enterprise.urls")),
     path("prevention/", include("twofront.prevention.urls")),
     path("medical/", include("twofront.medical.urls")),
+    path("command/", include("twofront.command.urls")),
     path("", include("twofront.core.urls")),
 ]
