@@ -3,8 +3,8 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from twofront.core.api import router as core_router
 from twofront.command.api import router as command_router
+from twofront.core.api import router as core_router
 from twofront.core.apikit import BearerToken, PageSession, install_error_handlers, openapi_problem_content
 from twofront.enterprise.api import router as enterprise_router
 from twofront.medical.api import router as medical_router

@@ -7,7 +7,7 @@ import sys
 
 USAGE = """usage: twofront COMMAND [args]
 
-  run [--port N]      migrate, load the demo, start a worker and serve on 127.0.0.1 (PORT, default 8000)
+  run [--port N]      migrate, load the demo, rebuild metrics, start a worker and serve on 127.0.0.1 (PORT, default 8000)
   serve [--port N]    serve with gunicorn on 127.0.0.1 (set TWOFRONT_BIND to change the address)
   worker              run background jobs (django-tasks database worker) and refresh metrics (at least every minute)
   demo [--persons N]  load regions, demo accounts and synthetic persons
@@ -57,7 +57,7 @@ def worker(args: list[str]) -> int:
 
 
 def run(args: list[str]) -> int:
-    for step in (["migrate", "--noinput"], ["demo"]):
+    for step in (["migrate", "--noinput"], ["demo"], ["metrics_rebuild"]):
         code = manage(*step)
         if code:
             return code
@@ -76,6 +76,66 @@ def run(args: list[str]) -> int:
                 process.wait(timeout=20)
 
 
+def _draw_progress(job) -> None:
+    """One status line on the terminal (rewritten in place), a plain line per phase when piped."""
+    percent = job.percent
+    width = 24
+    bar = "#" * (width * percent // 100) + "-" * (width - width * percent // 100) if percent is not None \
+        else "~" * width
+    line = (f"{job.phase or job.status:>10} [{bar}] {'' if percent is None else f'{percent:3d}%'}  "
+            f"read {job.rows_read:,}  valid {job.rows_valid:,}  written {job.rows_written:,}  errors {job.error_count:,}")
+    if sys.stderr.isatty():
+        sys.stderr.write("\r" + line.ljust(100))
+    elif getattr(_draw_progress, "phase", None) != job.phase:
+        sys.stderr.write(line + "\n")
+    _draw_progress.phase = job.phase
+    sys.stderr.flush()
+
+
+def import_file(args: list[str]) -> int:
+    """`twofront import DATASET FILE [--user USERNAME] [--policy reject|valid]`, run in this process."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="twofront import", description="Import a CSV/XLSX file into a dataset "
+                                     "(e.g. persons), as a user (default: the first superuser), in one transaction.")
+    parser.add_argument("dataset")
+    parser.add_argument("file")
+    parser.add_argument("--user", help="import as this user (their jurisdiction applies)")
+    parser.add_argument("--policy", choices=["reject", "valid"], default="reject",
+                        help="reject: nothing is imported if any row is invalid (default); valid: skip invalid rows")
+    options = parser.parse_args(args)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twofront.settings")
+    import django
+
+    django.setup()
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.core.files import File
+    from django.http import Http404
+
+    from twofront.core.models import User
+    from twofront.transfer import services
+
+    users = User.objects.filter(is_active=True)
+    user = (users.filter(username=options.user) if options.user else users.filter(is_superuser=True).order_by("pk")).first()
+    if user is None:
+        print(f"twofront import: no such active user: {options.user or '(a superuser)'}", file=sys.stderr)
+        return 2
+    try:
+        with open(options.file, "rb") as upload:
+            job = services.create_import_job(actor=user, dataset=options.dataset, upload=File(upload),
+                                             name=os.path.basename(options.file), policy=options.policy)
+    except (OSError, ValidationError, PermissionDenied, Http404) as exc:
+        reason = {Http404: "unknown dataset", PermissionDenied: "permission denied"}.get(type(exc), exc)
+        print(f"twofront import: {reason}", file=sys.stderr)
+        return 2
+    print(f"job {job.pk}: importing {options.file} into {job.dataset} as {user.get_username()}", file=sys.stderr)
+    job = services.run_import_job(job, on_progress=_draw_progress)
+    _draw_progress(job)
+    print(f"\njob {job.pk} {job.status}: {job.message}" + (f"\nerrors: {job.error_file.path}" if job.error_file else ""),
+          file=sys.stderr)
+    return 0 if job.status == "succeeded" else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help", "help"}:
@@ -88,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         return subprocess.call(_gunicorn(_port(rest)))
     if command == "worker":
         return worker(rest)
+    if command == "import":
+        return import_file(rest)
     if command == "createadmin":
         return manage("createsuperuser", *rest)
     return manage(command, *rest)

@@ -7,7 +7,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from twofront.command.choices import (
-    IncidentLevel, IncidentStatus, MemberRole, ProgressKind, ReportStatus, Severity, TaskSource, TaskStatus,
+    IncidentLevel,
+    IncidentStatus,
+    MemberRole,
+    ProgressKind,
+    ReportStatus,
+    Severity,
+    TaskSource,
+    TaskStatus,
 )
 from twofront.core.models import ScopedQuerySet
 

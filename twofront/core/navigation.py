@@ -38,9 +38,38 @@ def register(*items: NavItem) -> None:
         _REGISTRY[item.key] = item
 
 
+# Menu sections by URL prefix, so every app's entries land under its front without knowing the others.
+SECTIONS = [
+    ("/command/", _("Command centre")),
+    ("/prevention/", _("Prevention and control")),
+    ("/medical/", _("Prevention and control")),
+    ("/enterprise/", _("Work resumption")),
+    ("/persons/", _("Basic data")),
+    ("/metrics/", _("Basic data")),
+    ("/transfer/", _("Basic data")),
+]
+SECTION_ORDER = [_("Command centre"), _("Prevention and control"), _("Work resumption"), _("Basic data"),
+                 _("System")]
+
+
+def _section(url: str):
+    if url == "/":
+        return ""
+    return next((label for prefix, label in SECTIONS if url.startswith(prefix)), _("System"))
+
+
 def items_for(user) -> list[dict]:
     return [{"key": i.key, "label": i.label, "url": reverse(i.url_name), "icon": i.icon}
             for i in sorted(_REGISTRY.values(), key=lambda i: i.order) if i.allowed(user)]
+
+
+def sections_for(user) -> list[tuple[str, list[dict]]]:
+    """The menu grouped into the two fronts, the command centre, basic data and system."""
+    grouped: dict[str, list[dict]] = {}
+    for item in items_for(user):
+        grouped.setdefault(str(_section(item["url"])), []).append(item)
+    order = [""] + [str(label) for label in SECTION_ORDER]
+    return [(label, grouped[label]) for label in order if label in grouped]
 
 
 register(

@@ -13,6 +13,7 @@ urlpatterns = [
     path("persons/<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person_update"),
     path("persons/<int:pk>/delete/", views.PersonDeleteView.as_view(), name="person_delete"),
     path("persons/<int:pk>/reveal/", views.person_reveal, name="person_reveal"),
+    path("persons/<int:pk>/risk/override/", views.person_risk_override, name="person_risk_override"),
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),

@@ -2,6 +2,7 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from twofront.core import scope, selectors
+from twofront.core import risk, scope, selectors
 from twofront.core.forms import (
     AuditFilterForm,
     ConfirmForm,
@@ -28,8 +29,9 @@ from twofront.core.forms import (
 )
 from twofront.core.generic import Column, ScopedDetailView, ScopedListView, ServiceFormView, apply_errors
 from twofront.core.middleware import client_ip
-from twofront.core.models import ApiToken, AuditEvent, Person
+from twofront.core.models import ApiToken, AuditEvent, Person, RiskLevel
 from twofront.core.services import accounts, people
+from twofront.core.services import risk as risk_services
 
 
 @require_GET
@@ -141,6 +143,15 @@ class PersonListView(ScopedListView):
         return selectors.persons(self.request.user, region=region.code if region else None, name=data.get("name"),
                                  id_number=data.get("id_number"))
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if scope.has_permission_anywhere(user, "core.export_person"):
+            context["export_url"] = reverse("transfer:export_persons")
+        if scope.has_permission_anywhere(user, "core.import_person"):
+            context["import_url"] = reverse("transfer:import", args=["persons"])
+        return context
+
 
 class PersonDetailView(ScopedDetailView):
     model = Person
@@ -162,8 +173,37 @@ class PersonDetailView(ScopedDetailView):
             reveal_form=RevealForm(),
             history=AuditEvent.objects.filter(object_type="core.person", object_id=str(obj.pk))[:20]
             if scope.has_permission_anywhere(user, "core.view_auditevent") else None,
+            risk=risk.status_for(obj),
+            override_form=RiskOverrideForm() if scope.covers(user, "core.override_risk", obj) else None,
         )
+        context["risk_label"] = RiskLevel(context["risk"].level).label
         return context
+
+
+class RiskOverrideForm(forms.Form):
+    level = forms.ChoiceField(label=_("Status"), choices=RiskLevel.choices)
+    until = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), min_length=4, max_length=500)
+
+
+@login_required
+@require_POST
+def person_risk_override(request, pk: int):
+    """An official replaces the computed risk status until a date (core.services.risk.override_risk)."""
+    person = scope.get_visible_or_404(Person.objects.select_related("region"), request.user, pk=pk)
+    form = RiskOverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            risk_services.override_risk(person, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Risk status overridden."))
+            return redirect("person_detail", pk=pk)
+    view = PersonDetailView(request=request, kwargs={"pk": pk})
+    context = view.get_context_data(person)
+    context["override_form"] = form
+    return render(request, view.template_name, context, status=422)
 
 
 @login_required

@@ -99,6 +99,9 @@ class ResumptionDeclaration(models.Model):
             models.CheckConstraint(condition=Q(local_employees__lte=F("expected_headcount"))
                                    & Q(out_of_town_employees__lte=F("expected_headcount")),
                                    name="%(app_label)s_%(class)s_parts_within_headcount"),
+            # One declaration in progress per enterprise, so reviewers never see two competing plans.
+            models.UniqueConstraint(fields=["enterprise"], condition=~Q(status=DeclarationStatus.APPROVED),
+                                    name="%(app_label)s_%(class)s_one_open_per_enterprise"),
         ]
         indexes = [models.Index(fields=["status", "review_due"], name="enterprise_decl_status_due")]
 
@@ -115,6 +118,7 @@ class DeclarationAttachment(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_region_field = "declaration__enterprise__region"
     scope_org_field = "declaration__enterprise__organisation"
+    scope_user_field = "declaration__enterprise__commissioner_assignments__commissioner"
 
     def __str__(self) -> str:
         return self.name
@@ -132,6 +136,10 @@ class Employee(models.Model):
     actual_return_date = models.DateField(_("actual return date"), null=True, blank=True)
     quarantine_needed = models.BooleanField(_("quarantine needed"), default=False)
     active = models.BooleanField(_("on the roster"), default=True)
+    # The phone the enterprise knows the employee by: its last four digits prove identity at the QR
+    # check-in. Kept on the roster because HR may not change the registry's phone (core.Person).
+    phone_ct = models.TextField(blank=True, editable=False)
+    phone_masked = models.CharField(_("mobile phone"), max_length=11, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -140,7 +148,7 @@ class Employee(models.Model):
     scope_org_field = "enterprise__organisation"
     scope_user_field = "enterprise__commissioner_assignments__commissioner"
     audit_fields = ["enterprise_id", "person_id", "out_of_town", "origin_region_code", "planned_return_date",
-                    "actual_return_date", "quarantine_needed", "active"]
+                    "actual_return_date", "quarantine_needed", "active", "phone_masked"]
 
     class Meta:
         ordering = ["enterprise", "id"]
@@ -174,6 +182,10 @@ class HealthCheckin(models.Model):
     # Officials of the enterprise's region and of the employee's residence both see it.
     scope_region_field = ("region", "residence_region")
     scope_org_field = "enterprise__organisation"
+    # A commissioner sees the check-ins of the enterprises assigned to them, not a whole district's.
+    scope_user_field = "enterprise__commissioner_assignments__commissioner"
+    audit_fields = ["employee_id", "day", "temperature", "symptoms", "location", "risk_contact", "abnormal",
+                    "source"]
 
     class Meta:
         ordering = ["-day", "-id"]
@@ -189,6 +201,21 @@ class HealthCheckin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee_id} {self.day} {self.temperature}"
+
+
+class CheckinFailure(models.Model):
+    """A failed identity proof at the QR check-in; recent rows per IP and per ID rate-limit the next tries."""
+
+    id_number_index = models.CharField(max_length=40, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["id_number_index", "at"], name="enterprise_ckfail_id_at"),
+                   models.Index(fields=["ip", "at"], name="enterprise_ckfail_ip_at")]
+
+    def __str__(self) -> str:
+        return f"{self.ip} {self.at:%Y-%m-%d %H:%M}"
 
 
 class Supplier(models.Model):
@@ -262,6 +289,8 @@ class SupplyRequestLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "kind"], name="%(app_label)s_%(class)s_one_line_per_item"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="%(app_label)s_%(class)s_quantity_positive"),
+            models.CheckConstraint(condition=Q(allocated__lte=F("quantity")),
+                                   name="%(app_label)s_%(class)s_allocated_within_quantity"),
         ]
 
     def __str__(self) -> str:
@@ -291,6 +320,7 @@ class CommissionerAssignment(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_region_field = "enterprise__region"
+    scope_org_field = "enterprise__organisation"  # the enterprise sees who serves it
     scope_user_field = "commissioner"
 
     class Meta:
@@ -340,11 +370,17 @@ class Appeal(models.Model):
     escalated_to = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("escalated to department"))
     escalated_at = models.DateTimeField(null=True, blank=True)
+    escalation_note = models.TextField(_("note to the department"), blank=True)
     answer = models.TextField(_("answer"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+")
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    # Kept for the metrics engine, whose day dimension and sums are plain columns: the first day the
+    # appeal counts as overdue (deadline + 1 day), and the hours it took to close.
+    overdue_on = models.DateField(_("overdue from"), null=True, editable=False)
+    hours_to_close = models.DecimalField(_("hours to close"), max_digits=8, decimal_places=1, null=True,
+                                         editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
 
@@ -360,6 +396,8 @@ class Appeal(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                                    name="%(app_label)s_%(class)s_rating_1_to_5"),
+            models.CheckConstraint(condition=Q(rating__isnull=True) | Q(status=AppealStatus.CLOSED),
+                                   name="%(app_label)s_%(class)s_rated_only_when_closed"),
         ]
         indexes = [models.Index(fields=["status", "deadline"], name="enterprise_appeal_status_due")]
 

@@ -1,5 +1,9 @@
 """Writers call `touch()` / `touch_many()` inside their transaction; the refresh job recomputes those cells.
 
+A cell is (source model, region, day) as the model's metrics see the record: the region its metrics
+declare (`Count(region="site__region")` -> the site's region) and its day in settings.TIME_ZONE. A
+change that moves a record to another region or day touches the old cell and the new one.
+
 A touch of a cell that is already dirty updates its `marked_at` (an upsert, not "do nothing"): on
 PostgreSQL that row lock is what keeps a concurrent refresh from consuming the cell before the
 writer's records are visible to it (see services.refresh_dirty).

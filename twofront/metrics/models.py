@@ -19,8 +19,9 @@ class DirtyCell(models.Model):
 
 
 class Rollup(models.Model):
-    """The value of a stored metric for the records of one region (their own region, usually a grid or
-    community, not its ancestors) on one day. Reads sum these over a region's subtree."""
+    """The value of a stored metric over one region's whole subtree (the region's own records and those of
+    every region below it) on one day. Pre-summed up the tree by the refresh, so that a dashboard read
+    touches (children x days) rows, however many records and grids lie below."""
 
     key = models.CharField(max_length=100)
     region = models.ForeignKey("core.Region", on_delete=models.CASCADE, related_name="+")
@@ -28,11 +29,9 @@ class Rollup(models.Model):
     value = models.DecimalField(max_digits=24, decimal_places=4)
 
     class Meta:
+        # Also the index of every read: one key, a few regions, a day range.
         constraints = [models.UniqueConstraint(fields=["key", "region", "day"],
                                                name="%(app_label)s_%(class)s_unique_cell")]
-        # Dashboard reads take one key over a day range and join the region; on PostgreSQL the included
-        # columns make that an index-only scan.
-        indexes = [models.Index(fields=["key", "day"], include=["region", "value"], name="metrics_rollup_key_day")]
 
     def __str__(self) -> str:
         return f"{self.key} {self.region_id} {self.day} = {self.value}"

@@ -1,7 +1,9 @@
-"""Reading metrics: only rollups, summed over a region's subtree, scoped to the caller's jurisdiction.
+"""Reading metrics: only rollups, scoped to the caller's jurisdiction.
 
-Stored metrics are a few GROUP BY queries over Rollup joined to Region (path prefix); ratios and
-year-on-year growth are computed here from the summed components of the same region and period.
+Rollups are pre-summed up the region tree, so a stored metric of a region is the sum of that region's
+rows over the period's days (its children's rows for a breakdown): a few small indexed queries,
+whatever the number of records. Ratios and year-on-year growth are computed here from the summed
+components of the same region and period, never stored.
 """
 
 import datetime
@@ -160,17 +162,18 @@ class _Reader:
                 for g, value in base.items()}
 
     def fetch(self, metrics: list[Metric], period: Period) -> dict[str, Frame]:
+        """Sums of the pre-summed rollups of the region (and of its children): (children x days) rows."""
         first, last = period
-        rollups = Rollup.objects.filter(region__path__startswith=self.region.path)
         cumulative = [m.key for m in metrics if m.cumulative]
         flows = [m.key for m in metrics if not m.cumulative]
         frames: dict[str, Frame] = {m.key: dict.fromkeys(self.groups(period), ZERO) for m in metrics}
+        own = Rollup.objects.filter(region=self.region)
         if self.group == "day":
-            rows = (rollups.filter(key__in=cumulative + flows, day__range=period)
+            rows = (own.filter(key__in=cumulative + flows, day__range=period)
                     .values_list("key", "day").annotate(total=Sum("value")).order_by())
             for key, day, total in rows:
                 frames[key][day] = total
-            opening = dict(rollups.filter(key__in=cumulative, day__lt=first).values_list("key")
+            opening = dict(own.filter(key__in=cumulative, day__lt=first).values_list("key")
                            .annotate(total=Sum("value")).order_by()) if cumulative else {}
             for key, frame in frames.items():
                 running = opening.get(key) or ZERO
@@ -180,13 +183,15 @@ class _Reader:
                         frame[day] = running
                 frame[None] = running
             return frames
+        codes = {self.region.pk: None, **{child.pk: child.code for child in self.children}}
         days = Q(key__in=cumulative, day__lte=last) | Q(key__in=flows, day__range=period)
-        by = ("key", "region__path") if self.group == "children" else ("key",)
-        for key, *path, total in rollups.filter(days).values_list(*by).annotate(total=Sum("value")).order_by():
-            frames[key][None] += total
-            if path:
-                child = path[0][len(self.region.path):].split("/", 1)[0]
-                frames[key][child] = frames[key].get(child, ZERO) + total
+        rows = (Rollup.objects.filter(days, region_id__in=list(codes)).values_list("key", "region_id")
+                .annotate(total=Sum("value")).order_by())
+        for key, region_id, total in rows:
+            frames[key][codes[region_id]] = total
+        if self.group == "children":  # the region's own records, in no child: metrics add up
+            for frame in frames.values():
+                frame[""] = frame[None] - sum(frame[child.code] for child in self.children)
         return frames
 
 

@@ -2,13 +2,20 @@
 
 Freshness is a job, not the writing transaction: services only mark (source, region, day) cells dirty
 (dirty.touch), which is one small upsert, and the worker recomputes those cells at least once a minute.
-Writers never contend on a hot rollup row (today's cell of a busy grid), and a bulk import marks its
-cells once. Readers see a rollup at most a minute (plus the refresh time) behind the records.
+Writers never contend on hot rollup rows (today's row of the city is shared by every registration),
+and a bulk import marks its cells once. Readers see rollups at most a minute (plus the refresh time)
+behind the records.
 
-Each recompute is one set-based statement per metric, the same SQL on SQLite and PostgreSQL:
-    DELETE FROM metrics_rollup WHERE key = ? AND region_id IN (...) AND day BETWEEN ? AND ?;
-    INSERT INTO metrics_rollup (key, region_id, day, value)
-    SELECT ?, region, day, value FROM (SELECT ... GROUP BY region, day) AS computed;
+Rollups are pre-summed up the region tree (models.Rollup). For a batch of dirty cells, regions R and
+days [first, last], the regions to recompute are R and all their ancestors, A. Per metric, all of it
+set-based SQL that runs the same on SQLite and PostgreSQL:
+    DELETE FROM metrics_rollup WHERE key = ? AND region_id IN (A) AND day BETWEEN first AND last;
+    -- the regions' own records: one GROUP BY over the source table
+    INSERT INTO metrics_rollup (...) SELECT ?, region, day, COUNT(*) FROM source WHERE region IN (A) ...
+        GROUP BY region, day ON CONFLICT (key, region_id, day) DO UPDATE SET value = value + excluded.value;
+    -- then level by level, deepest first: add the children's rows into their parents in A
+    INSERT INTO metrics_rollup (...) SELECT ?, parent_id, day, SUM(value) FROM metrics_rollup JOIN core_region
+        WHERE depth = d AND parent_id IN (A) ... GROUP BY parent_id, day ON CONFLICT ... (same);
 
 Concurrency. Refreshes and rebuilds take one lock (a PostgreSQL advisory lock; on SQLite the
 IMMEDIATE transaction already excludes every other writer), so rollup rows have one writer at a time.
@@ -28,6 +35,7 @@ from django.db.models import F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from twofront.core.models import Region
 from twofront.metrics import registry
 from twofront.metrics.models import DirtyCell, Rollup
 from twofront.metrics.registry import Metric
@@ -82,23 +90,49 @@ def computed(metric: Metric, condition: Q | None = None) -> models.QuerySet:
             .values("metric_region", "metric_day").annotate(metric_value=kind.aggregate()).order_by())
 
 
-def _insert_computed(metric: Metric, condition: Q | None = None) -> int:
-    rows = computed(metric, condition)
+def _add_into_rollups(key: str, rows: models.QuerySet) -> None:
+    """INSERT the (region, day, value) rows of a query into the key's rollups, adding to existing rows."""
     sql, params = rows.query.get_compiler(using=rows.db).as_sql()
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in ("key", "region_id", "day", "value"))
+    table, value = quote(Rollup._meta.db_table), quote("value")
+    unique = ", ".join(quote(c) for c in ("key", "region_id", "day"))
     with connection.cursor() as cursor:
         # Quoted names and the ORM's own compiled SELECT; every value is a parameter.
-        cursor.execute(f"INSERT INTO {quote(Rollup._meta.db_table)} ({columns}) "  # noqa: S608
-                       f"SELECT %s, metric_region, metric_day, metric_value FROM ({sql}) AS computed",
-                       [metric.key, *params])
-        return cursor.rowcount
+        cursor.execute(f"INSERT INTO {table} ({unique}, {value}) "  # noqa: S608
+                       f"SELECT %s, metric_region, metric_day, metric_value FROM ({sql}) AS computed WHERE true "
+                       f"ON CONFLICT ({unique}) DO UPDATE SET {value} = {table}.{value} + excluded.{value}",
+                       [key, *params])
 
 
-def _recompute(metric: Metric, region_ids: set[int], first: datetime.date, last: datetime.date) -> None:
-    """Recomputes every (region, day) of the rectangle region_ids x [first, last]."""
-    Rollup.objects.filter(key=metric.key, region_id__in=region_ids, day__range=(first, last)).delete()
-    _insert_computed(metric, Q(**{f"{metric.kind.region}__in": region_ids}) & _days_between(metric, first, last))
+def _children_into_parents(key: str, depth: int, parents: list[int] | None = None, days: Q | None = None) -> None:
+    """Adds the rollups of the regions at `depth` into their parents' (only `parents`, when given)."""
+    rows = Rollup.objects.filter(key=key, region__depth=depth).filter(days or Q())
+    if parents is not None:
+        rows = rows.filter(region__parent_id__in=parents)
+    _add_into_rollups(key, rows.annotate(metric_region=F("region__parent_id"), metric_day=F("day"))
+                      .values("metric_region", "metric_day").annotate(metric_value=models.Sum("value")).order_by())
+
+
+def _recompute(metric: Metric, regions: dict[int, int], first: datetime.date, last: datetime.date) -> None:
+    """Recomputes the rollups of `regions` (id -> depth; with all their ancestors) over [first, last]."""
+    ids = list(regions)
+    Rollup.objects.filter(key=metric.key, region_id__in=ids, day__range=(first, last)).delete()
+    _add_into_rollups(metric.key, computed(metric, Q(**{f"{metric.kind.region}__in": ids})
+                                           & _days_between(metric, first, last)))
+    for depth in range(_deepest() - 1, -1, -1):
+        parents = [pk for pk, d in regions.items() if d == depth]
+        if parents:
+            _children_into_parents(metric.key, depth + 1, parents, Q(day__range=(first, last)))
+
+
+def _deepest() -> int:
+    return Region.objects.aggregate(depth=models.Max("depth"))["depth"] or 0
+
+
+def _with_ancestors(region_ids: set[int]) -> dict[int, int]:
+    paths = Region.objects.filter(pk__in=region_ids).values_list("path", flat=True)
+    codes = {code for path in paths for code in path.split("/") if code}
+    return dict(Region.objects.filter(code__in=codes).values_list("pk", "depth"))
 
 
 @transaction.atomic
@@ -111,10 +145,10 @@ def _refresh_batch(batch_size: int) -> int:
     for _pk, source, region_id, day in cells:
         by_source[source].append((region_id, day))
     for source, source_cells in by_source.items():
-        region_ids = {region_id for region_id, _day in source_cells}
+        regions = _with_ancestors({region_id for region_id, _day in source_cells})
         days = [day for _region, day in source_cells]
         for metric in registry.stored_metrics(source):
-            _recompute(metric, region_ids, min(days), max(days))
+            _recompute(metric, regions, min(days), max(days))
     DirtyCell.objects.filter(pk__in=[cell[0] for cell in cells]).delete()
     return len(cells)
 
@@ -143,8 +177,10 @@ def rebuild(keys: list[str] | None = None) -> dict[str, int]:
     else:
         stored = set().union(*(registry.stored_dependencies(k) for k in keys))
         metrics = [registry.get(k) for k in sorted(stored)]
-    rows = {}
+    deepest = _deepest()
     for metric in metrics:
         Rollup.objects.filter(key=metric.key).delete()
-        rows[metric.key] = _insert_computed(metric)
-    return rows
+        _add_into_rollups(metric.key, computed(metric))
+        for depth in range(deepest, 0, -1):
+            _children_into_parents(metric.key, depth)
+    return {metric.key: Rollup.objects.filter(key=metric.key).count() for metric in metrics}

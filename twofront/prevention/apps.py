@@ -6,3 +6,9 @@ class PreventionConfig(AppConfig):
     name = "twofront.prevention"
     label = "prevention"
     verbose_name = _("Prevention and control")
+
+    def ready(self) -> None:
+        import twofront.prevention.facts_checkpoints  # noqa: F401  (passages' travel facts for the risk engine)
+        import twofront.prevention.permissions_checkpoints  # noqa: F401  (grants and menu: checkpoints, passages)
+        import twofront.prevention.permissions_community  # noqa: F401  (grants and menu: compounds, screening, venues)
+        from twofront.prevention import facts_health, permissions_health  # noqa: F401  (risk facts, role grants)

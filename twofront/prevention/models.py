@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twofront.core.models import ScopedQuerySet
@@ -103,6 +104,30 @@ class PassageTraveller(models.Model):
         return f"{self.person_id} {self.get_decision_display()}"
 
 
+class PendingTraveller(models.Model):
+    """A traveller as typed on the self-registration page, kept apart from the person registry until staff
+    check the ID card and confirm: an anonymous claim must neither add persons nor give anyone travel facts.
+    The ID number is stored encrypted like the registry's; confirmation turns the claim into a
+    PassageTraveller and deletes it."""
+
+    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="pending_travellers")
+    name = models.CharField(_("name"), max_length=64)
+    id_number_ct = models.TextField(editable=False)
+    id_number_index = models.CharField(max_length=40, editable=False)
+    id_number_masked = models.CharField(_("national ID"), max_length=18, editable=False)
+    phone_ct = models.TextField(blank=True, editable=False)
+    travel_history = models.JSONField(_("places in the last 14 days"), default=list, blank=True)
+    is_driver = models.BooleanField(_("driver"), default=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["passage", "id_number_index"],
+                                               name="%(app_label)s_%(class)s_once_per_passage")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.id_number_masked}"
+
+
 class CompoundGroup(models.Model):
     """城市小区组团 or 村民组 under a community / village, put under closed management."""
 
@@ -135,7 +160,9 @@ class ClosurePeriod(models.Model):
     class Meta:
         ordering = ["-starts_on"]
         constraints = [models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
-                                              name="%(app_label)s_%(class)s_ends_after_start")]
+                                              name="%(app_label)s_%(class)s_ends_after_start"),
+                       models.UniqueConstraint(fields=["compound"], condition=Q(ends_on__isnull=True),
+                                               name="%(app_label)s_%(class)s_one_open_per_compound")]
 
     def __str__(self) -> str:
         return f"{self.compound} {self.starts_on}–{self.ends_on or ''}"
@@ -149,6 +176,7 @@ class MonitoringPost(models.Model):
     name = models.CharField(_("name"), max_length=128)
     region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
     active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)  # the day metrics count an active post from
 
     objects = ScopedQuerySet.as_manager()
     scope_region_field = "region"
@@ -247,6 +275,12 @@ class Lead(models.Model):
     due_on = models.DateField(_("visit by"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=LeadStatus.choices, default=LeadStatus.PENDING)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # One lead per campaign and person (or household): "<campaign id>:<person's ID blind index>" or
+    # "<campaign id>:h<household id>". Imports upsert on it, so a re-imported list never duplicates.
+    lead_key = models.CharField(max_length=100, unique=True, editable=False)
+    visit = models.ForeignKey("ScreeningVisit", on_delete=models.SET_NULL, null=True, blank=True, related_name="leads",
+                              verbose_name=_("settled by visit"))
+    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_field = "region"
@@ -367,6 +401,8 @@ class QuarantineSite(models.Model):
     capacity = models.PositiveIntegerField(_("capacity (persons)"))
     for_hubei_travellers = models.BooleanField(_("designated for travellers from Hubei"), default=False)
     active = models.BooleanField(_("active"), default=True)
+    # The day the site was designated: what the capacity metric counts from (a metric needs a day).
+    opened_on = models.DateField(_("designated on"), default=timezone.localdate)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_field = "region"

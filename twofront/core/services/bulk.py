@@ -4,23 +4,17 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from twofront.core import audit, pii
-from twofront.core.identity import mask_mobile, mask_national_id, parse_national_id
+from twofront.core import audit
 from twofront.core.models import Person, Region
-from twofront.core.services.people import ID_PURPOSE, PHONE_PURPOSE
+from twofront.core.services.people import identity_fields, phone_fields
 from twofront.metrics.dirty import touch_many
 
 
 def person_from_row(row: dict, region_ids: dict[str, int]) -> Person:
-    parsed = parse_national_id(row["id_number"])
-    phone = row.get("phone") or ""
-    return Person(
-        name=row["name"], id_number_ct=pii.encrypt(parsed.number),
-        id_number_index=pii.blind_index(parsed.number, ID_PURPOSE), id_number_masked=mask_national_id(parsed.number),
-        phone_ct=pii.encrypt(phone), phone_index=pii.blind_index(phone, PHONE_PURPOSE),
-        phone_masked=mask_mobile(phone), birth_date=parsed.birth_date, sex=parsed.sex,
-        native_region_code=parsed.native_region_code, region_id=region_ids[row["region_code"]],
-        address=row.get("address", "")[:255])
+    """A Person in the stored form of people.create_person, built by the same field builders (as the importer,
+    twofront.core.imports, does too)."""
+    return Person(name=row["name"], **identity_fields(row["id_number"]), **phone_fields(row.get("phone") or ""),
+                  region_id=region_ids[row["region_code"]], address=row.get("address", "")[:255])
 
 
 @transaction.atomic

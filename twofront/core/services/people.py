@@ -14,7 +14,7 @@ from twofront.core.identity import (
     parse_mobile,
     parse_national_id,
 )
-from twofront.core.models import Person, Region
+from twofront.core.models import Organisation, Person, Region
 from twofront.core.scope import require
 from twofront.metrics.dirty import touch
 
@@ -72,8 +72,11 @@ def _clean_name(name: str) -> str:
 
 
 @transaction.atomic
-def create_person(*, actor, name: str, id_number: str, region: Region, phone: str = "", address: str = "") -> Person:
-    require(actor, "core.add_person", region=region)
+def create_person(*, actor, name: str, id_number: str, region: Region, phone: str = "", address: str = "",
+                  on_behalf_of: Organisation | None = None) -> Person:
+    """`on_behalf_of`: a unit whose staff register the people they deal with wherever those live (a
+    checkpoint's travellers); the actor's role over that organisation must grant core.add_person."""
+    require(actor, "core.add_person", region=region, organisation=on_behalf_of)
     errors: dict[str, list] = {}
     fields: dict = {}
     for builder, arg in ((_clean_name, name), (identity_fields, id_number), (phone_fields, phone)):

@@ -22,7 +22,6 @@ class Migration(migrations.Migration):
                 ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.region')),
             ],
             options={
-                'indexes': [models.Index(fields=['key', 'day'], include=('region', 'value'), name='metrics_rollup_key_day')],
                 'constraints': [models.UniqueConstraint(fields=('key', 'region', 'day'), name='metrics_rollup_unique_cell')],
             },
         ),

@@ -4,7 +4,7 @@ import pytest
 from django.db.models import Q
 from django.utils import timezone
 
-from twofront.core.models import Person
+from twofront.core.models import Person, Region
 from twofront.metrics import registry, services
 from twofront.metrics.dirty import touch
 from twofront.metrics.models import Rollup
@@ -50,13 +50,15 @@ def refresh():
 
 @pytest.fixture
 def raw_counts():
-    """(region id, day) -> persons, straight from the person table."""
+    """(region id, day) -> persons registered that day in the region or below it, from the person table."""
 
     def count() -> dict:
+        ids = dict(Region.objects.values_list("code", "pk"))
         counts: dict = {}
-        for region_id, created_at in Person.objects.values_list("region_id", "created_at"):
-            key = (region_id, timezone.localtime(created_at).date())
-            counts[key] = counts.get(key, 0) + 1
+        for path, created_at in Person.objects.values_list("region__path", "created_at"):
+            for code in filter(None, path.split("/")):
+                key = (ids[code], timezone.localtime(created_at).date())
+                counts[key] = counts.get(key, 0) + 1
         return counts
 
     return count

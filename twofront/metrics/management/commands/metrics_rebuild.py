@@ -9,9 +9,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("keys", nargs="*", help="metric keys (default: all)")
 
-    def handle(self, *args, keys: list[str], **options):
+    def handle(self, *args, keys: list[str], verbosity: int, **options):
         unknown = [k for k in keys if not registry.is_declared(k)]
         if unknown:
             raise CommandError(f"unknown metrics: {', '.join(unknown)}")
-        for key, count in services.rebuild(keys or None).items():
-            self.stdout.write(f"{key}: {count} rollup rows")
+        rows = services.rebuild(keys or None)
+        if verbosity >= 2:
+            for key, count in rows.items():
+                self.stdout.write(f"{key}: {count} rollup rows")
+        self.stdout.write(f"metrics rebuilt: {len(rows)} stored metrics, {sum(rows.values())} rollup rows")
