@@ -38,7 +38,7 @@ SCHEMA_DOCUMENT = load_schema_document()
 # by all operations, at least 5 and at most 20 each (TWOFRONT_FUZZ_EXAMPLES fixes the number instead).
 # TWOFRONT_FUZZ_DEEP=1 adds schemathesis' coverage phase: every boundary and invalid value the schema
 # allows, unbounded (about 50 more requests per operation), for a slower, more thorough run.
-FUZZ_BUDGET = int(os.environ.get("TWOFRONT_FUZZ_BUDGET", "1600"))
+FUZZ_BUDGET = int(os.environ.get("TWOFRONT_FUZZ_BUDGET", "1200"))
 EXAMPLES_PER_OPERATION = int(os.environ.get("TWOFRONT_FUZZ_EXAMPLES", "0")) or max(
     5, min(20, FUZZ_BUDGET // max(1, _operation_count(SCHEMA_DOCUMENT))))
 DEEP = os.environ.get("TWOFRONT_FUZZ_DEEP") == "1"

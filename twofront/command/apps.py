@@ -6,3 +6,7 @@ class CommandConfig(AppConfig):
     name = "twofront.command"
     label = "command"
     verbose_name = _("Command centre")
+
+    def ready(self) -> None:
+        # Grants and menu entries, one module per area so each area's owner edits only its own.
+        from twofront.command import permissions_dashboard, permissions_operations, permissions_tasks  # noqa: F401

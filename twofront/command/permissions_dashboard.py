@@ -1,0 +1,1 @@
+"""Role grants and menu entries for the command centre's dashboard area."""
