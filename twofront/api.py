@@ -5,7 +5,13 @@ from ninja.renderers import JSONRenderer
 
 from twofront.command.api import router as command_router
 from twofront.core.api import router as core_router
-from twofront.core.apikit import BearerToken, PageSession, install_error_handlers, openapi_problem_content
+from twofront.core.apikit import (
+    BearerToken,
+    PageSession,
+    StrictParser,
+    install_error_handlers,
+    openapi_problem_content,
+)
 from twofront.enterprise.api import router as enterprise_router
 from twofront.medical.api import router as medical_router
 from twofront.metrics.api import router as metrics_router
@@ -29,6 +35,7 @@ api = TwofrontAPI(
                 "Errors are RFC 7807 problem+json; lists take limit/offset.",
     auth=[BearerToken(), PageSession()],
     renderer=ChineseJSONRenderer(),
+    parser=StrictParser(),
     urls_namespace="api",
 )
 install_error_handlers(api)

@@ -3,10 +3,17 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from twofront.core import risk, scope, selectors
-from twofront.core.apikit import ERRORS, WRITE_ERRORS, ProblemOut, idempotent, problem
+from twofront.core.apikit import (
+    ERRORS,
+    WRITE_ERRORS,
+    LimitOffsetPagination,
+    ProblemOut,
+    idempotent,
+    paginate,
+    problem,
+)
 from twofront.core.middleware import client_ip
 from twofront.core.models import ApiToken, Person, Region, RiskRuleSet
 from twofront.core.schemas import (

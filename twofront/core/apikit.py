@@ -2,16 +2,20 @@
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
-from ninja import Schema, Status
+from ninja import Field, Schema, Status
+from ninja import pagination as ninja_pagination
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from twofront.core.errors import Conflict
@@ -82,6 +86,58 @@ def django_field_errors(exc: DjangoValidationError) -> list[dict]:
     return [{"loc": ["__all__"], "msg": str(m)} for m in exc.messages]
 
 
+paginate = ninja_pagination.paginate
+
+
+class LimitOffsetPagination(ninja_pagination.LimitOffsetPagination):
+    """ninja's limit/offset with the offset bounded, so a huge one is a 422 and never reaches the database."""
+
+    class Input(Schema):
+        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT)
+        offset: int = Field(0, ge=0, le=2**31 - 1)
+
+
+# PostgreSQL refuses UTC offsets beyond +-15:59 that ISO 8601 (and pydantic) allow up to +-23:59.
+_FAR_OFFSET = re.compile(r"\d{4}-\d\d-\d\d[T ][\d:.]+[+-](1[6-9]|2\d):?\d\d")
+
+
+def _bad_strings(value, loc: tuple) -> list[dict]:
+    """Field errors for strings no column can hold: NUL characters, date-times PostgreSQL cannot store."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return [{"loc": list(loc), "msg": "不允许 NUL 字符 / NUL characters are not allowed"}]
+        if _FAR_OFFSET.fullmatch(value.strip()):
+            return [{"loc": list(loc), "msg": "时区偏移超出范围 / UTC offset out of range (max +-15:59)"}]
+        return []
+    if isinstance(value, dict):
+        return [e for k, v in value.items() for e in _bad_strings(k, loc) + _bad_strings(v, (*loc, k))]
+    if isinstance(value, list | tuple):
+        return [e for i, v in enumerate(value) for e in _bad_strings(v, (*loc, i))]
+    return []
+
+
+class StrictParser(Parser):
+    """JSON and query parsing that refuses, with field errors, input the database would choke on."""
+
+    def parse_body(self, request):
+        try:
+            data = super().parse_body(request)
+        except ValueError as exc:
+            raise NinjaValidationError([{"loc": ["body"], "msg": f"请求体不是有效的 JSON / Body is not valid "
+                                                                  f"JSON: {exc}"}]) from exc
+        errors = _bad_strings(data, ("body",))
+        if errors:
+            raise NinjaValidationError(errors)
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        errors = _bad_strings(result, ("query",))
+        if errors:
+            raise NinjaValidationError(errors)
+        return result
+
+
 def install_error_handlers(api) -> None:
     @api.exception_handler(NinjaValidationError)
     def _validation(request, exc):
@@ -111,6 +167,13 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(HttpError)
     def _http_error(request, exc):
+        if exc.status_code == 400:  # ninja wraps a body parse failure as 400: it is a validation problem
+            cause = exc.__cause__
+            errors = cause.errors if isinstance(cause, NinjaValidationError) else [
+                {"loc": ["body"], "msg": "请求体无法解析 / Cannot parse request body"}]
+            return problem(422, "输入有误 / Invalid input", errors=[
+                {"loc": _clean_loc(e.get("loc", [])), "msg": str(e.get("msg", ""))} for e in errors],
+                type_="validation")
         return problem(exc.status_code, str(exc.message), type_="error")
 
 

@@ -3,9 +3,8 @@
 from django.utils.translation import get_language
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
 
-from twofront.core.apikit import ERRORS
+from twofront.core.apikit import ERRORS, LimitOffsetPagination, paginate
 from twofront.transfer import responses, selectors, services
 from twofront.transfer.exports import XLSX_CONTENT_TYPE
 from twofront.transfer.schemas import ImportIn, ImportJobOut, JobFilter, PersonExportFilter

@@ -5,10 +5,17 @@ import dataclasses
 import datetime
 
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from twofront.core import scope
-from twofront.core.apikit import ERRORS, WRITE_ERRORS, ProblemOut, idempotent, problem
+from twofront.core.apikit import (
+    ERRORS,
+    WRITE_ERRORS,
+    LimitOffsetPagination,
+    ProblemOut,
+    idempotent,
+    paginate,
+    problem,
+)
 from twofront.core.middleware import client_ip
 from twofront.enterprise import selectors
 from twofront.enterprise.api.enterprises import require_view

@@ -2,10 +2,9 @@
 
 from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from twofront.core import scope
-from twofront.core.apikit import ERRORS, WRITE_ERRORS, idempotent
+from twofront.core.apikit import ERRORS, WRITE_ERRORS, LimitOffsetPagination, idempotent, paginate
 from twofront.core.models import User
 from twofront.enterprise import selectors_commissioners as selectors
 from twofront.enterprise.choices import AppealCategory

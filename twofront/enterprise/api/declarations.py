@@ -3,10 +3,9 @@
 from django.core.exceptions import PermissionDenied
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from twofront.core import scope
-from twofront.core.apikit import ERRORS, WRITE_ERRORS, idempotent
+from twofront.core.apikit import ERRORS, WRITE_ERRORS, LimitOffsetPagination, idempotent, paginate
 from twofront.enterprise import selectors
 from twofront.enterprise.api.enterprises import require_view
 from twofront.enterprise.models import Enterprise, ResumptionDeclaration

@@ -1,10 +1,9 @@
 """The employee roster: add by national ID (blind-index lookup), edit roster fields. Numbers are masked."""
 
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from twofront.core import scope
-from twofront.core.apikit import ERRORS, WRITE_ERRORS, idempotent
+from twofront.core.apikit import ERRORS, WRITE_ERRORS, LimitOffsetPagination, idempotent, paginate
 from twofront.enterprise import selectors
 from twofront.enterprise.api.enterprises import region_or_422, require_view
 from twofront.enterprise.models import Employee, Enterprise

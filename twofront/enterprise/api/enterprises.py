@@ -6,10 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from twofront.core import scope
-from twofront.core.apikit import ERRORS, WRITE_ERRORS, idempotent
+from twofront.core.apikit import ERRORS, WRITE_ERRORS, LimitOffsetPagination, idempotent, paginate
 from twofront.core.errors import field_error
 from twofront.core.models import Region
 from twofront.enterprise import selectors

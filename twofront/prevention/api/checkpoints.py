@@ -5,10 +5,17 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from twofront.core import context, scope
-from twofront.core.apikit import ERRORS, WRITE_ERRORS, ProblemOut, idempotent, problem
+from twofront.core.apikit import (
+    ERRORS,
+    WRITE_ERRORS,
+    LimitOffsetPagination,
+    ProblemOut,
+    idempotent,
+    paginate,
+    problem,
+)
 from twofront.core.errors import field_error
 from twofront.core.models import Region, User
 from twofront.prevention import selectors_checkpoints as selectors

@@ -4,9 +4,8 @@ import datetime
 
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
-from twofront.core.apikit import ERRORS, WRITE_ERRORS, idempotent
+from twofront.core.apikit import ERRORS, WRITE_ERRORS, LimitOffsetPagination, idempotent, paginate
 from twofront.prevention import selectors_compounds as selectors
 from twofront.prevention.schemas_compounds import (
     ClosureEndIn,

@@ -1,10 +1,9 @@
 """Designated quarantine sites and stays: check-in, daily health checks, the release sample, release."""
 
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from twofront.core import scope
-from twofront.core.apikit import ERRORS, WRITE_ERRORS, idempotent
+from twofront.core.apikit import ERRORS, WRITE_ERRORS, LimitOffsetPagination, idempotent, paginate
 from twofront.core.errors import field_error
 from twofront.core.models import Region
 from twofront.prevention import selectors_quarantine as selectors

@@ -3,9 +3,8 @@ Lead lists are imported through /api/v1/transfer/imports/screening_leads (see im
 
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
-from twofront.core.apikit import ERRORS, WRITE_ERRORS, idempotent
+from twofront.core.apikit import ERRORS, WRITE_ERRORS, LimitOffsetPagination, idempotent, paginate
 from twofront.core.errors import field_error
 from twofront.core.models import Person
 from twofront.prevention import selectors_screening as selectors

@@ -4,10 +4,9 @@ Lab result batches are imported through /api/v1/transfer/imports/lab_results."""
 from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from twofront.core import scope
-from twofront.core.apikit import ERRORS, WRITE_ERRORS, idempotent
+from twofront.core.apikit import ERRORS, WRITE_ERRORS, LimitOffsetPagination, idempotent, paginate
 from twofront.core.errors import field_error
 from twofront.prevention import selectors_testing as selectors
 from twofront.prevention.models import KeyCategory, KeyPersonEntry, NucleicTest

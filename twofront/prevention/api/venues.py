@@ -2,9 +2,8 @@
 
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
-from twofront.core.apikit import ERRORS, WRITE_ERRORS
+from twofront.core.apikit import ERRORS, WRITE_ERRORS, LimitOffsetPagination, paginate
 from twofront.prevention import selectors_venues as selectors
 from twofront.prevention.schemas_venues import VenueCreateIn, VenueDateIn, VenueFilter, VenueOut
 from twofront.prevention.selectors_compounds import region_or_422
