@@ -19,6 +19,8 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# WeasyPrint (daily briefing PDFs) needs Pango and HarfBuzz; the briefings are set in Noto Sans CJK.
+apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
 if [ "$mode" = "test" ]; then
   apt_install chromium fonts-noto-cjk poppler-utils
 fi

@@ -53,6 +53,9 @@ def worker(args: list[str]) -> int:
     from twofront.metrics import scheduler
 
     scheduler.start()
+    from twofront.command import briefing_schedule
+
+    briefing_schedule.start()  # the morning briefings (TWOFRONT_BRIEFING_HOUR)
     return manage("db_worker", *args)
 
 
