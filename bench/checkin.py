@@ -171,7 +171,8 @@ def _load(requests: list[tuple[str, bytes, dict]], clients: int) -> dict:
 
     return {"requests": len(latencies), "seconds": round(wall, 2), "per_second": round(len(latencies) / wall, 1),
             "p50_ms": pct(0.50), "p99_ms": pct(0.99), "mean_ms": round(statistics.fmean(latencies), 1),
-            "statuses": {str(k): v for k, v in sorted(statuses.items())}}
+            "statuses": {str(k): v for k, v in sorted(statuses.items())},
+            "load_avg_1m": round(os.getloadavg()[0], 1)}  # the host is shared: how busy it was at the end
 
 
 def _real(seed: dict, people: list[dict]) -> list:

@@ -1,6 +1,5 @@
 """API plumbing shared by every router: auth, problem+json errors, declared error responses, idempotency."""
 
-import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -9,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from ninja import Field, Schema, Status
 from ninja import pagination as ninja_pagination
@@ -19,7 +18,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from twofront.core.errors import Conflict
-from twofront.core.models import IdempotencyRecord
+from twofront.core.idempotency import Claim
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -188,43 +187,64 @@ def openapi_problem_content(schema: dict) -> dict:
     return schema
 
 
-def _hash_payload(payload: Any) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
-
-
 def _replay(status: int, body: Any) -> HttpResponse:
     # The stored body is already serialised by the response schema: send it as it was.
     return HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json")
 
 
+class Idempotency:
+    """One request's Idempotency-Key (`claim` is None without the header) and its response.
+
+    For a write path that stores the key row in its own statement: pass `claim` and `respond` to the
+    service (it stores `respond(result)` with the key), then return `answer(result)`; a service that
+    found the key taken returns None, and `answer(None)` replays the first response."""
+
+    def __init__(self, request, *, scope: str, payload: Any, out: type[Schema], status: int = 200,
+                 principal: str | None = None):
+        key = request.headers.get("Idempotency-Key")
+        self.out, self.status, self.body = out, status, None
+        self.claim = (Claim.of(key, principal=principal or f"user:{request.user.pk}", scope=scope, payload=payload)
+                      if key else None)
+
+    def respond(self, result: Any) -> Any:
+        self.body = self.out.from_orm(result).model_dump(mode="json")
+        return self.body
+
+    def response(self, result: Any) -> tuple[int, Any]:
+        """(status, body) of the response to `result`, remembered for answer()."""
+        return self.status, self.respond(result)
+
+    def replay(self) -> HttpResponse | None:
+        existing = self.claim.first()
+        return None if existing is None else _replay(existing.status_code, existing.response)
+
+    def answer(self, result: Any) -> Status | HttpResponse:
+        if result is None:
+            # The key was taken by a request that has committed: its response, or (rolled back since) busy.
+            answer = self.replay() if self.claim is not None else None
+            if answer is None:
+                raise Conflict("idempotency key is busy")
+            return answer
+        if self.body is None:
+            return Status(self.status, result)
+        return _replay(self.status, self.body)
+
+
 def idempotent(request, *, scope: str, payload: Any, run: Callable[[], Any], out: type[Schema],
                status: int = 200, principal: str | None = None) -> Status | HttpResponse:
     """Runs `run` once per Idempotency-Key: a retry gets the first response, a reused key with another
-    body is 422. The key row and the write share one transaction, so a failed write leaves no key."""
-    key = request.headers.get("Idempotency-Key")
-    if not key:
+    body is 422. The key row and the write share one transaction, so a failed write leaves no key; a
+    concurrent retry waits for the first request's commit (the key row's unique index) and replays it."""
+    once = Idempotency(request, scope=scope, payload=payload, out=out, status=status, principal=principal)
+    if once.claim is None:
         return Status(status, run())
-    if len(key) > 128 or not key.isprintable():
-        raise DjangoValidationError({"Idempotency-Key": ["Use at most 128 printable characters."]})
-    principal = principal or f"user:{request.user.pk}"
-    body_hash = _hash_payload(payload)
-    lookup = {"principal": principal[:100], "scope": scope, "key": key}
     for _attempt in range(3):
-        existing = IdempotencyRecord.objects.filter(**lookup).first()
-        if existing is not None:
-            if existing.request_hash != body_hash:
-                raise DjangoValidationError(
-                    {"Idempotency-Key": ["此幂等键已用于另一请求 / this key was used with a different body"]})
-            return _replay(existing.status_code, existing.response)
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(request_hash=body_hash, **lookup)
-                result = run()
-                body = out.from_orm(result).model_dump(mode="json")
-                record.status_code, record.response = status, body
-                record.save(update_fields=["status_code", "response"])
-            return _replay(status, body)
-        except IntegrityError:
-            if not IdempotencyRecord.objects.filter(**lookup).exists():
-                raise
+        with transaction.atomic():
+            if once.claim.take():
+                body = once.respond(run())
+                once.claim.store(status, body)
+                return _replay(status, body)
+        answer = once.replay()
+        if answer is not None:
+            return answer
     raise Conflict("idempotency key is busy")

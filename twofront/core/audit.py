@@ -4,7 +4,9 @@ import datetime
 import decimal
 import re
 
+from django.db import connection
 from django.db.models import Model
+from django.utils import timezone
 
 from twofront.core import context, scope
 from twofront.core.models import AuditEvent, Region
@@ -54,22 +56,41 @@ def _region_of(obj, region):
     return None
 
 
-def record(actor, action: str, obj: Model | None = None, *, changes: dict | None = None, reason: str = "",
-           region: Region | None = None, object_repr: str | None = None) -> AuditEvent:
+def values(actor, action: str, *, object_type: str = "", object_id: str = "", object_repr: str = "",
+           changes: dict | None = None, reason: str = "", region_id: int | None = None) -> dict:
+    """The column values of one event (actor, roles, request context, everything scrubbed)."""
     ctx = context.current()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
-        actor=user,
-        actor_username=user.get_username() if user else "",
-        actor_roles=scope.roles_of(user) if user else [],
-        region=_region_of(obj, region),
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_repr=scrub(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:200],
-        changes=scrub(changes or {}),
-        reason=scrub(reason),
-        request_id=ctx.request_id,
-        source=ctx.source,
-        ip=ctx.ip,
-    )
+    return {"at": timezone.now(), "actor_id": user.pk if user else None,
+            "actor_username": user.get_username() if user else "",
+            "actor_roles": scope.roles_of(user) if user else [], "region_id": region_id, "action": action,
+            "object_type": object_type, "object_id": object_id, "object_repr": scrub(object_repr)[:200],
+            "changes": scrub(changes or {}), "reason": scrub(reason), "request_id": ctx.request_id,
+            "source": ctx.source, "ip": ctx.ip}
+
+
+def record(actor, action: str, obj: Model | None = None, *, changes: dict | None = None, reason: str = "",
+           region: Region | None = None, object_repr: str | None = None) -> AuditEvent:
+    region = _region_of(obj, region)
+    event = values(actor, action, object_type=obj._meta.label_lower if obj is not None else "",
+                   object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+                   object_repr=object_repr if object_repr is not None else str(obj) if obj is not None else "",
+                   changes=changes, reason=reason, region_id=region.pk if region is not None else None)
+    return insert(event)
+
+
+def insert(event: dict) -> AuditEvent:
+    """Writes an event made by values() (for a service that builds the event before its object has an id)."""
+    return AuditEvent.objects.create(**event)
+
+
+def insert_sql(event: dict, *, object_id: str, source: str) -> tuple[str, list]:
+    """One event as `INSERT ... SELECT` for a PostgreSQL statement whose earlier part (a data-modifying CTE
+    named `source`) writes the object: `object_id` is the SQL of its id there (e.g. "checkin.id::text"),
+    and the event is written only when that part returns a row. `event` comes from values()."""
+    columns = list(event)
+    select = ", ".join(object_id if c == "object_id" else "%s" for c in columns)
+    params = [AuditEvent._meta.get_field(c).get_db_prep_save(event[c], connection)
+              for c in columns if c != "object_id"]
+    # Column names are the model's own, `object_id` and `source` are the caller's SQL, values are parameters.
+    return f"INSERT INTO {AuditEvent._meta.db_table} ({', '.join(columns)}) SELECT {select} FROM {source}", params  # noqa: S608

@@ -7,16 +7,20 @@ by blind index, registered when absent) plus a roster entry keyed by (enterprise
 accounts have no regional jurisdiction for the engine to check. So `import_roster` reads the file with the
 engine's readers and header matching (Chinese or English headers, CSV or XLSX), validates every row with
 the same column parsers, and writes the valid rows through `services.employees.add_employee`'s builders in
-one transaction with one audit event.
+one transaction with one audit event. The roster page and the API (`POST /api/v1/enterprise/enterprises/{id}/
+employees/import`, multipart `file`) both call `import_roster_upload`.
 """
 
 import datetime
+import tempfile
+from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from twofront.core import audit
 from twofront.core.choices import OrganisationKind
+from twofront.core.errors import field_error
 from twofront.core.identity import mask_mobile, mask_name, mask_national_id, parse_credit_code, parse_mobile
 from twofront.core.models import Organisation, Person
 from twofront.core.scope import require
@@ -141,6 +145,8 @@ ROSTER_COLUMNS = (
     Col("quarantine_needed", "需隔离", "Quarantine needed", parse=yes_no, required=False, mask=str),
 )
 ROSTER_MAX_ROWS = 20_000
+ROSTER_MAX_BYTES = 20 * 1024 * 1024
+ROSTER_SUFFIXES = (".csv", ".xlsx", ".xls")
 
 
 def read_roster(path: str) -> tuple[list[dict], list[dict]]:
@@ -207,3 +213,18 @@ def import_roster(enterprise: Enterprise, *, actor, path: str) -> dict:
     audit.record(actor, "enterprise.employee.imported", enterprise,
                  changes={"added": added, "updated": updated, "invalid_rows": len({e["row"] for e in errors})})
     return result
+
+
+def import_roster_upload(enterprise: Enterprise, *, actor, upload) -> dict:
+    """import_roster() of an uploaded file (page or API): stored in a temporary file for the engine's readers.
+    FileError for a file that cannot be read, ValidationError (field "file") for another kind or a bigger one."""
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in ROSTER_SUFFIXES:
+        raise field_error("file", _("Upload a CSV or Excel (.xlsx) file."))
+    if upload.size > ROSTER_MAX_BYTES:
+        raise field_error("file", _("The file is larger than 20 MB."))
+    with tempfile.NamedTemporaryFile(suffix=suffix) as local:
+        for chunk in upload.chunks():
+            local.write(chunk)
+        local.flush()
+        return import_roster(enterprise, actor=actor, path=local.name)

@@ -191,6 +191,19 @@ class EmployeeFilter(Schema):
     out_of_town: bool | None = None
 
 
+class RosterErrorOut(Schema):
+    row: int
+    column: str
+    value: str  # masked
+    message: str
+
+
+class RosterImportOut(Schema):
+    added: int
+    updated: int
+    errors: list[RosterErrorOut]
+
+
 class CheckinOut(Schema):
     id: int
     employee_id: int

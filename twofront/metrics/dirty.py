@@ -4,18 +4,48 @@ A cell is (source model, region, day) as the model's metrics see the record: the
 declare (`Count(region="site__region")` -> the site's region) and its day in settings.TIME_ZONE. A
 change that moves a record to another region or day touches the old cell and the new one.
 
-A touch of a cell that is already dirty updates its `marked_at` (an upsert, not "do nothing"): on
-PostgreSQL that row lock is what keeps a concurrent refresh from consuming the cell before the
-writer's records are visible to it (see services.refresh_dirty).
+One statement, and writers never wait for each other on a shared cell (every check-in of an enterprise
+marks the same (region, day) cell). A cell that is already dirty is left as it is (no update, no
+exclusive row lock); on PostgreSQL the writer takes a FOR KEY SHARE lock on it instead, held until its
+commit. Share locks do not conflict with each other, but they do conflict with the refresh's
+`FOR UPDATE SKIP LOCKED`, so a refresh cannot consume (delete) a cell while a writer that marked it
+has not committed: it recomputes such a busy cell and leaves it dirty for the next run (see
+services.refresh_dirty). A cell that is absent, or that a refresh deletes while the writer waits for
+its lock, is inserted. Rows are handled in sorted order, so two writers never deadlock over cells.
 """
 
 import datetime
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
 from twofront.metrics.models import DirtyCell
+
+_BATCH = 1000
+_TABLE = DirtyCell._meta.db_table
+
+# PostgreSQL: lock the cells that exist (key share: writers do not block each other), insert the others.
+# `held` is read by `added` for every cell it considers, so a cell is locked before it is inserted.
+# Returns how many cells this transaction now holds; fewer than asked means that a concurrent writer
+# inserted one first (we waited for its commit and did nothing): the caller runs it again.
+_TOUCH_PG = f"""
+WITH cells (source, region_id, day) AS MATERIALIZED (
+        SELECT * FROM unnest(%s::varchar[], %s::bigint[], %s::date[])),
+     held AS MATERIALIZED (
+        SELECT d.source, d.region_id, d.day FROM {_TABLE} d
+        JOIN cells c ON d.source = c.source AND d.region_id = c.region_id AND d.day = c.day
+        ORDER BY d.region_id, d.day FOR KEY SHARE OF d),
+     added AS (
+        INSERT INTO {_TABLE} (source, region_id, day, marked_at)
+        SELECT c.source, c.region_id, c.day, now() FROM cells c
+        WHERE NOT EXISTS (SELECT FROM held h WHERE h.source = c.source AND h.region_id = c.region_id
+                          AND h.day = c.day)
+        ORDER BY c.region_id, c.day
+        ON CONFLICT (source, region_id, day) DO NOTHING RETURNING 1)
+SELECT (SELECT count(*) FROM held) + (SELECT count(*) FROM added)
+"""  # noqa: S608 (the table name is the model's own)
 
 
 def _label(model) -> str:
@@ -26,18 +56,40 @@ def touch(model: type[Model] | str, *, region_id: int, day: datetime.date | date
     touch_many(model, [(region_id, day)])
 
 
-def touch_many(model: type[Model] | str, cells: Iterable[tuple[int, datetime.date | datetime.datetime | None]]) -> int:
-    """Marks (region id, day) cells of a source model dirty; duplicates are ignored. Returns cells marked."""
-    source = _label(model)
+def cells_of(cells: Iterable[tuple[int, datetime.date | datetime.datetime | None]]) -> list[tuple[int, datetime.date]]:
+    """The distinct (region id, day) cells, days cut in settings.TIME_ZONE (None: today), sorted."""
     zone = timezone.get_default_timezone()  # rollup days are cut in settings.TIME_ZONE, whatever is active
-    today = timezone.localdate(timezone=zone)
+    today = None
     unique = set()
     for region_id, day in cells:
         if isinstance(day, datetime.datetime):
             day = timezone.localtime(day, zone).date() if timezone.is_aware(day) else day.date()
-        unique.add((region_id, day or today))
-    # Sorted, so that two writers lock shared cells in the same order and cannot deadlock.
-    rows = [DirtyCell(source=source, region_id=r, day=d) for r, d in sorted(unique)]
-    DirtyCell.objects.bulk_create(rows, batch_size=1000, update_conflicts=True,
-                                  unique_fields=["source", "region", "day"], update_fields=["marked_at"])
+        elif day is None:
+            today = today or timezone.localdate(timezone=zone)
+            day = today
+        unique.add((region_id, day))
+    return sorted(unique)
+
+
+def touch_many(model: type[Model] | str, cells: Iterable[tuple[int, datetime.date | datetime.datetime | None]]) -> int:
+    """Marks (region id, day) cells of a source model dirty; duplicates are ignored. Returns cells marked.
+    Call it inside the transaction that writes the records, so the cells commit with them."""
+    source, rows = _label(model), cells_of(cells)
+    for start in range(0, len(rows), _BATCH):
+        batch = rows[start:start + _BATCH]
+        if connection.vendor == "postgresql":
+            _touch_postgresql(source, batch)
+        else:  # SQLite: one writer at a time, so "insert unless there" is all it takes
+            DirtyCell.objects.bulk_create([DirtyCell(source=source, region_id=r, day=d) for r, d in batch],
+                                          ignore_conflicts=True)
     return len(rows)
+
+
+def _touch_postgresql(source: str, batch: list[tuple[int, datetime.date]]) -> None:
+    params = [[source] * len(batch), [r for r, _d in batch], [d for _r, d in batch]]
+    with connection.cursor() as cursor:
+        for _attempt in range(5):
+            cursor.execute(_TOUCH_PG, params)
+            if cursor.fetchone()[0] >= len(batch):
+                return
+    raise RuntimeError("metrics: could not mark dirty cells")  # five races in a row: never seen

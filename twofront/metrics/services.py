@@ -1,7 +1,7 @@
 """Keeping rollups current: `refresh_dirty()` (every minute, from the worker) and `rebuild()` (on demand).
 
 Freshness is a job, not the writing transaction: services only mark (source, region, day) cells dirty
-(dirty.touch), which is one small upsert, and the worker recomputes those cells at least once a minute.
+(dirty.touch), which is one small statement, and the worker recomputes those cells at least once a minute.
 Writers never contend on hot rollup rows (today's row of the city is shared by every registration),
 and a bulk import marks its cells once. Readers see rollups at most a minute (plus the refresh time)
 behind the records.
@@ -20,10 +20,16 @@ set-based SQL that runs the same on SQLite and PostgreSQL:
 Concurrency. Refreshes and rebuilds take one lock (a PostgreSQL advisory lock; on SQLite the
 IMMEDIATE transaction already excludes every other writer), so rollup rows have one writer at a time.
 On PostgreSQL (READ COMMITTED) a refresh locks the cells it takes with FOR UPDATE SKIP LOCKED and
-deletes exactly those rows at the end. A writer's touch of an existing cell is an upsert that locks
-the row, so a cell whose writer has not committed is skipped (it stays dirty for the next run), and a
-writer touching a cell that a refresh holds waits, then marks it again after the refresh commits.
-Either way a change never lands between the recompute and the removal of its cell.
+deletes exactly those rows at the end. A writer's touch holds a FOR KEY SHARE lock on its cell until
+it commits (dirty.py), so a cell whose writer has not committed cannot be taken: it stays dirty for
+the next run. A writer touching a cell that a refresh holds waits, then inserts it again after the
+refresh commits. Either way a change never lands between the recompute and the removal of its cell.
+
+Liveness. Under a steady stream of writers (the morning's check-ins all mark their enterprise's cell)
+some writer nearly always holds the busy cell, so "skip it" alone could leave it stale for as long as
+the rush lasts. After consuming what it can, a refresh therefore also recomputes the cells it could
+not take, without removing them: their rollups lag at most one refresh behind, and the cells are
+consumed on a later run when no writer holds them.
 """
 
 import datetime
@@ -135,12 +141,7 @@ def _with_ancestors(region_ids: set[int]) -> dict[int, int]:
     return dict(Region.objects.filter(code__in=codes).values_list("pk", "depth"))
 
 
-@transaction.atomic
-def _refresh_batch(batch_size: int) -> int:
-    if not _lock(wait=False):
-        return 0  # another refresh or a rebuild is running; it leaves nothing behind for long
-    cells = list(DirtyCell.objects.select_for_update(skip_locked=True).order_by("id")
-                 .values_list("id", "source", "region_id", "day")[:batch_size])
+def _recompute_cells(cells) -> None:
     by_source: dict[str, list[tuple[int, datetime.date]]] = defaultdict(list)
     for _pk, source, region_id, day in cells:
         by_source[source].append((region_id, day))
@@ -149,7 +150,26 @@ def _refresh_batch(batch_size: int) -> int:
         days = [day for _region, day in source_cells]
         for metric in registry.stored_metrics(source):
             _recompute(metric, regions, min(days), max(days))
+
+
+@transaction.atomic
+def _refresh_batch(batch_size: int) -> int:
+    if not _lock(wait=False):
+        return 0  # another refresh or a rebuild is running; it leaves nothing behind for long
+    cells = list(DirtyCell.objects.select_for_update(skip_locked=True).order_by("id")
+                 .values_list("id", "source", "region_id", "day")[:batch_size])
+    _recompute_cells(cells)
     DirtyCell.objects.filter(pk__in=[cell[0] for cell in cells]).delete()
+    return len(cells)
+
+
+@transaction.atomic
+def _refresh_busy(batch_size: int) -> int:
+    """Recomputes (without consuming) the cells still dirty: those whose writers hold them right now."""
+    if not _lock(wait=False):
+        return 0
+    cells = list(DirtyCell.objects.order_by("id").values_list("id", "source", "region_id", "day")[:batch_size])
+    _recompute_cells(cells)
     return len(cells)
 
 
@@ -161,6 +181,8 @@ def refresh_dirty(*, batch_size: int = 500, max_batches: int = 200) -> int:
         consumed += done
         if done < batch_size:
             break
+    if connection.vendor == "postgresql":
+        _refresh_busy(batch_size)
     if consumed:
         logger.info("metrics: refreshed %s dirty cells", consumed)
     return consumed

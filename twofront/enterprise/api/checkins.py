@@ -10,6 +10,7 @@ from twofront.core import scope
 from twofront.core.apikit import (
     ERRORS,
     WRITE_ERRORS,
+    Idempotency,
     LimitOffsetPagination,
     ProblemOut,
     idempotent,
@@ -52,9 +53,11 @@ def qr_checkin(request, token: str, data: QrCheckinIn):
     except services.TooManyAttempts as exc:
         return too_many(exc)
     answers = data.dict(exclude={"id_number", "phone_last4"})
-    return idempotent(request, scope="enterprise.checkin.qr", payload=data.dict(), out=QrCheckinOut,
-                      principal=f"employee:{proof.employee.pk}",
-                      run=lambda: services.record_checkin(proof.employee, proof=proof, source="qr", **answers))
+    # The key row is written in the check-in's own statement, with the response (known before the write).
+    once = Idempotency(request, scope="enterprise.checkin.qr", payload=data.dict(), out=QrCheckinOut,
+                       principal=f"employee:{proof.employee.pk}")
+    return once.answer(services.record_checkin(proof.employee, proof=proof, source="qr", claim=once.claim,
+                                               respond=once.response, **answers))
 
 
 @router.post("/checkins", response={200: CheckinOut, **WRITE_ERRORS}, operation_id="enterprise_checkins_create",

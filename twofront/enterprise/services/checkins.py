@@ -8,6 +8,8 @@ enterprise account / attendance system acting with its own permission (`record_c
 
 import datetime
 import hmac
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import reduce
@@ -15,7 +17,7 @@ from operator import or_
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
@@ -24,6 +26,8 @@ from django.utils.translation import gettext_lazy
 
 from twofront.core import audit
 from twofront.core.errors import field_error
+from twofront.core.idempotency import Claim
+from twofront.core.models import Person
 from twofront.core.scope import require
 from twofront.core.services.people import id_number_index
 from twofront.enterprise.models import CheckinFailure, Employee, Enterprise, HealthCheckin
@@ -51,9 +55,11 @@ class TooManyAttempts(Exception):
 
 @dataclass(frozen=True)
 class Proof:
-    """Made only by identify_employee: this roster entry proved who they are."""
+    """Made only by identify_employee: this roster entry proved who they are. `today` is the snapshot
+    (audit fields) of their check-in of the day as read with the proof, None when there is none yet."""
 
     employee: Employee
+    today: dict | None = None
 
 
 def _limits() -> tuple[int, int, int]:
@@ -68,6 +74,29 @@ def _mismatch() -> ValidationError:
     return field_error("id_number", _("The ID number and the phone digits do not match this enterprise's roster."))
 
 
+# The hot path's one read (SQLite and PostgreSQL alike): the roster entry through the enterprise's QR token and
+# the ID's blind index, the recent failures per IP and per ID, and today's check-in (the "before" of its audit
+# event). Every column is listed; the joins are all unique keys, so it returns at most one row.
+_IDENTIFY = """
+SELECT e.id, e.enterprise_id, e.person_id, e.phone_masked, n.region_id,
+       p.name, p.id_number_masked, p.phone_masked, p.region_id,
+       (SELECT COUNT(*) FROM enterprise_checkinfailure f WHERE f.ip = %s AND f.at >= %s),
+       (SELECT COUNT(*) FROM enterprise_checkinfailure f WHERE f.id_number_index = %s AND f.at >= %s),
+       c.id, c.temperature, c.symptoms, c.location, c.risk_contact, c.abnormal, c.source
+FROM enterprise_enterprise n
+JOIN enterprise_employee e ON e.enterprise_id = n.id
+JOIN core_person p ON p.id = e.person_id
+LEFT JOIN enterprise_healthcheckin c ON c.employee_id = e.id AND c.day = %s
+WHERE n.checkin_token = %s AND p.id_number_index = %s AND e.active
+"""
+
+
+def _loaded(model, **values):
+    """A model instance with only these fields loaded (the others deferred: read on access, never saved)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
 def identify_employee(token: str, *, id_number: str, phone_last4: str, ip: str | None) -> Proof:
     """Checks the proof against the active roster of the enterprise whose QR token this is (Http404 for an
     unknown token). Failures are counted (committed at once, outside any transaction of the caller's) and too
@@ -75,27 +104,52 @@ def identify_employee(token: str, *, id_number: str, phone_last4: str, ip: str |
     per_ip, per_id, minutes = _limits()
     index = id_number_index(id_number or "")
     since = timezone.now() - datetime.timedelta(minutes=minutes)
-    by = {"by_ip": Q(ip=ip) if ip else None, "by_id": Q(id_number_index=index) if index else None}
-    wanted = {name: condition for name, condition in by.items() if condition is not None}
-    counts = {"by_ip": 0, "by_id": 0}
-    if wanted:  # one indexed query over the few recent failures
-        counts.update(CheckinFailure.objects.filter(reduce(or_, wanted.values()), at__gte=since).aggregate(
-            **{name: Count("pk", filter=condition) for name, condition in wanted.items()}))
-    if counts["by_ip"] >= per_ip or counts["by_id"] >= per_id:
+    row = None
+    if index:
+        ops, day = connection.ops, timezone.localdate()
+        with connection.cursor() as cursor:
+            cursor.execute(_IDENTIFY, [ip, ops.adapt_datetimefield_value(since), index,
+                                       ops.adapt_datetimefield_value(since), ops.adapt_datefield_value(day), token,
+                                       index])
+            row = cursor.fetchone()
+    if row is None:
+        # Nobody with this ID on that roster (or no valid ID): the rare path, so the failures are counted apart.
+        by = {"by_ip": Q(ip=ip) if ip else None, "by_id": Q(id_number_index=index) if index else None}
+        wanted = {name: condition for name, condition in by.items() if condition is not None}
+        counts = {"by_ip": 0, "by_id": 0}
+        if wanted:
+            counts.update(CheckinFailure.objects.filter(reduce(or_, wanted.values()), at__gte=since).aggregate(
+                **{name: Count("pk", filter=condition) for name, condition in wanted.items()}))
+        failures = (counts["by_ip"], counts["by_id"])
+    else:
+        failures = (row[9] if ip else 0, row[10])
+    if failures[0] >= per_ip or failures[1] >= per_id:
         raise TooManyAttempts(retry_after=minutes * 60)
-    # One query on the hot path: the roster entry through the enterprise's token (the token alone is looked up
-    # only when that finds nobody, to tell an unknown code from a wrong answer).
-    employee = (Employee.objects.select_related("person", "enterprise__region")
-                .filter(enterprise__checkin_token=token, active=True, person__id_number_index=index).first()
-                if index else None)
-    if employee is None and not Enterprise.objects.filter(checkin_token=token).exists():
+    if row is None and not Enterprise.objects.filter(checkin_token=token).exists():
         raise Http404
     digits = (phone_last4 or "").strip()
-    on_roster = (employee.phone_masked or employee.person.phone_masked)[-4:] if employee else ""
-    if not (employee and len(digits) == 4 and on_roster and hmac.compare_digest(digits, on_roster)):
+    on_roster = (row[3] or row[7] or "")[-4:] if row else ""
+    if not (row and len(digits) == 4 and on_roster and hmac.compare_digest(digits, on_roster)):
         CheckinFailure.objects.create(id_number_index=index, ip=ip)
         raise _mismatch()
-    return Proof(employee)
+    (pk, enterprise_id, person_id, phone_masked, region_id, name, id_masked, person_phone, residence_id,
+     _ip, _id, today_id, *today) = row
+    employee = _loaded(Employee, id=pk, enterprise_id=enterprise_id, person_id=person_id, phone_masked=phone_masked,
+                       active=True)
+    employee.enterprise = _loaded(Enterprise, id=enterprise_id, region_id=region_id, checkin_token=token)
+    employee.person = _loaded(Person, id=person_id, name=name, id_number_masked=id_masked, phone_masked=person_phone,
+                              region_id=residence_id)
+    return Proof(employee, _snapshot_row(pk, timezone.localdate(), today) if today_id is not None else None)
+
+
+def _snapshot_row(employee_id: int, day: datetime.date, values: list) -> dict:
+    """audit.snapshot() of a check-in from its raw columns (temperature, symptoms, ..., source)."""
+    temperature, symptoms, location, risk_contact, abnormal, source = values
+    if isinstance(symptoms, str):
+        symptoms = json.loads(symptoms)
+    return audit.scrub({"employee_id": employee_id, "day": day, "temperature": Decimal(str(temperature)),
+                        "symptoms": symptoms, "location": location, "risk_contact": bool(risk_contact),
+                        "abnormal": bool(abnormal), "source": source})
 
 
 def clean_checkin(temperature, symptoms, location: str, risk_contact: bool) -> dict:
@@ -126,42 +180,114 @@ def _values(fields: dict, source: str) -> dict:
     return {**fields, "source": source}
 
 
+Respond = Callable[[HealthCheckin], tuple[int, object]]
+
+
 def record_checkin(employee: Employee, *, actor=None, proof: Proof | None = None, source: str = "qr",
-                   temperature, symptoms=(), location: str = "", risk_contact: bool = False) -> HealthCheckin:
+                   claim: Claim | None = None, respond: Respond | None = None,
+                   temperature, symptoms=(), location: str = "", risk_contact: bool = False) -> HealthCheckin | None:
     """Today's check-in of `employee`, created or updated. Needs a Proof for this employee (the QR page)
-    or an actor allowed to check in for the enterprise's employees."""
+    or an actor allowed to check in for the enterprise's employees.
+
+    With an Idempotency-Key `claim`, its key row is written with the check-in and stores `respond(checkin)`
+    (status, body), computed from the check-in as it will be stored; when the key is taken already nothing
+    is written and the result is None (the caller replays the first response)."""
     if proof is None or proof.employee.pk != employee.pk:
         require(actor, "enterprise.add_healthcheckin", employee)
     fields = {**clean_checkin(temperature, symptoms, location, risk_contact), "source": source}
-    return _write_checkin(employee, actor=actor, fields=fields)
+    before = proof.today if proof is not None and proof.employee.pk == employee.pk else _UNREAD
+    write = _write_checkin_postgresql if connection.vendor == "postgresql" else _write_checkin
+    return write(employee, actor=actor, fields=fields, before=before, claim=claim, respond=respond)
+
+
+_UNREAD = object()  # the day's check-in has not been read yet: read it (locked) in the transaction
+_FIELDS = ["temperature", "symptoms", "location", "risk_contact", "abnormal", "source"]
+
+
+def _new_checkin(employee: Employee, fields: dict) -> HealthCheckin:
+    now = timezone.now()
+    return HealthCheckin(employee=employee, enterprise_id=employee.enterprise_id, day=timezone.localdate(),
+                         region_id=employee.enterprise.region_id, residence_region_id=employee.person.region_id,
+                         submitted_at=now, updated_at=now, **fields)
+
+
+def _event(actor, checkin: HealthCheckin, before: dict | None) -> dict:
+    action = "enterprise.checkin.updated" if before else "enterprise.checkin.recorded"
+    return audit.values(actor, action, object_type=HealthCheckin._meta.label_lower, object_repr=str(checkin),
+                        changes=audit.diff(before or {}, audit.snapshot(checkin)), region_id=checkin.region_id)
+
+
+def _cells(checkin: HealthCheckin) -> list:
+    return [(checkin.region_id, checkin.day), (checkin.residence_region_id, checkin.day)]
 
 
 # savepoint=False: the hot path of a million mornings; inside the Idempotency-Key transaction a savepoint would
 # only add two round trips. The policy and validation ran before, so nothing expected fails in here.
 @transaction.atomic(savepoint=False)
-def _write_checkin(employee: Employee, *, actor, fields: dict) -> HealthCheckin:
-    day = timezone.localdate()
-    checkin = HealthCheckin.objects.select_for_update().filter(employee=employee, day=day).first()
-    before = audit.snapshot(checkin) if checkin else {}
-    if checkin is None:
-        # An upsert, not a plain insert: a concurrent first check-in of the same employee (without a shared
-        # Idempotency-Key) becomes an update instead of an IntegrityError.
-        checkin = HealthCheckin(employee=employee, enterprise_id=employee.enterprise_id, day=day,
-                                region_id=employee.enterprise.region_id,
-                                residence_region_id=employee.person.region_id, **fields)
-        HealthCheckin.objects.bulk_create([checkin], update_conflicts=True, unique_fields=["employee", "day"],
-                                          update_fields=[*fields, "updated_at"])
-    else:
-        for key, value in fields.items():
-            setattr(checkin, key, value)
-        checkin.save(update_fields=[*fields, "updated_at"])
-    action = "enterprise.checkin.updated" if before else "enterprise.checkin.recorded"
-    audit.record(actor, action, checkin, region=employee.enterprise.region,
-                 changes=audit.diff(before, audit.snapshot(checkin)))
-    # After commit, when the row is visible: every check-in of an enterprise shares its (region, day) cell,
-    # and touching it inside the transaction would hold that row lock until commit and serialise them all.
-    cells = [(checkin.region_id, day), (checkin.residence_region_id, day)]
-    transaction.on_commit(lambda: touch_many(HealthCheckin, cells))
+def _write_checkin(employee: Employee, *, actor, fields: dict, before, claim: Claim | None,
+                   respond: Respond | None) -> HealthCheckin | None:
+    """The portable write (SQLite): key row, locked read, upsert, audit event, dirty cells: one transaction."""
+    if claim is not None and not claim.take():
+        return None
+    checkin = _new_checkin(employee, fields)
+    existing = HealthCheckin.objects.select_for_update().filter(employee=employee, day=checkin.day).first()
+    before = audit.snapshot(existing) if existing else None
+    # An upsert, not a plain insert: a concurrent first check-in of the same employee (without a shared
+    # Idempotency-Key) becomes an update instead of an IntegrityError.
+    HealthCheckin.objects.bulk_create([checkin], update_conflicts=True, unique_fields=["employee", "day"],
+                                      update_fields=[*fields, "updated_at"])
+    if existing is not None:
+        checkin.pk, checkin.submitted_at = existing.pk, existing.submitted_at
+    audit.insert({**_event(actor, checkin, before), "object_id": str(checkin.pk)})
+    # In the transaction: a refresh of the rollups can never miss a committed check-in.
+    touch_many(HealthCheckin, _cells(checkin))
+    if claim is not None:
+        claim.store(*respond(checkin))
+    return checkin
+
+
+# PostgreSQL: the Idempotency-Key row, the upsert and its audit event in one statement. The key row comes
+# first (the check-in's SELECT reads it), so a request whose key is taken waits for the first one's commit
+# and then writes nothing; the upsert answers whether it inserted (xmax = 0) and the row's own times.
+_UPSERT = """
+INSERT INTO enterprise_healthcheckin (employee_id, enterprise_id, day, temperature, symptoms, location,
+    risk_contact, abnormal, source, region_id, residence_region_id, submitted_at, updated_at)
+SELECT %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s, %s, %s {gate}
+ON CONFLICT (employee_id, day) DO UPDATE SET temperature = EXCLUDED.temperature, symptoms = EXCLUDED.symptoms,
+    location = EXCLUDED.location, risk_contact = EXCLUDED.risk_contact, abnormal = EXCLUDED.abnormal,
+    source = EXCLUDED.source, updated_at = EXCLUDED.updated_at
+RETURNING id, submitted_at"""
+
+
+@transaction.atomic(savepoint=False)
+def _write_checkin_postgresql(employee: Employee, *, actor, fields: dict, before, claim: Claim | None,
+                              respond: Respond | None) -> HealthCheckin | None:
+    checkin = _new_checkin(employee, fields)
+    if before is _UNREAD:  # an actor's check-in: the day's row, locked, for the audit event's "before"
+        existing = HealthCheckin.objects.select_for_update().filter(employee=employee, day=checkin.day).first()
+        before = audit.snapshot(existing) if existing else None
+    parts, params = [], []
+    if claim is not None:
+        status, body = respond(checkin)
+        key_sql, key_params = claim.insert_sql(status, body)
+        parts.append(f"claim AS ({key_sql})")
+        params += key_params
+    parts.append("checkin AS (" + _UPSERT.format(gate="WHERE EXISTS (SELECT FROM claim)" if claim else "") + ")")
+    params += [checkin.employee_id, checkin.enterprise_id, checkin.day, checkin.temperature,
+               json.dumps(checkin.symptoms), checkin.location, checkin.risk_contact, checkin.abnormal, checkin.source,
+               checkin.region_id, checkin.residence_region_id, checkin.submitted_at, checkin.updated_at]
+    event_sql, event_params = audit.insert_sql(_event(actor, checkin, before), object_id="checkin.id::text",
+                                               source="checkin")
+    parts.append(f"event AS ({event_sql})")
+    params += event_params
+    with connection.cursor() as cursor:
+        cursor.execute("WITH " + ",\n".join(parts) + "\nSELECT id, submitted_at FROM checkin", params)
+        row = cursor.fetchone()
+    if row is None:
+        return None  # the key was taken: nothing written
+    checkin.pk, checkin.submitted_at = row
+    # In the transaction, last (its share lock is held only until the commit that follows).
+    touch_many(HealthCheckin, _cells(checkin))
     return checkin
 
 

@@ -312,3 +312,37 @@ def test_checkin_touches_both_regions_for_the_metrics(enterprise_personas, make_
         qr_post(client, a.checkin_token, qr_body(1))
     cells = set(DirtyCell.objects.filter(source="enterprise.healthcheckin").values_list("region__code", "day"))
     assert cells == {(a.region.code, timezone.localdate()), (YUNYAN_GRID, timezone.localdate())}
+
+
+@pytest.mark.parametrize("key", [None, "phone-1"])
+def test_a_qr_checkin_costs_a_bounded_number_of_statements(employee_a, enterprise_a, client, key):
+    # the hot path of the morning rush: on PostgreSQL one read (roster, rate limit, today's row), then one
+    # transaction: key row + upsert + audit event in one statement, and the dirty cells (BEGIN/COMMIT counted)
+    from django.test.utils import CaptureQueriesContext
+
+    qr_post(client, enterprise_a.checkin_token, qr_body(1), key=key and f"{key}-warm")  # caches, first row
+    with CaptureQueriesContext(connection) as first:
+        assert qr_post(client, enterprise_a.checkin_token, qr_body(1, temperature="36.8"), key=key).status_code == 200
+    ceiling = 3 if connection.vendor == "postgresql" else 7  # in a test's transaction: no BEGIN/COMMIT
+    assert len(first.captured_queries) <= ceiling, [q["sql"][:80] for q in first.captured_queries]
+    assert AuditEvent.objects.filter(action="enterprise.checkin.updated").count() == 1
+
+
+def test_the_update_is_audited_with_what_changed(employee_a, enterprise_a, client):
+    assert qr_post(client, enterprise_a.checkin_token, qr_body(1)).status_code == 200
+    assert qr_post(client, enterprise_a.checkin_token, qr_body(1, temperature="37.9", location="家中")).status_code == 200
+    recorded, updated = AuditEvent.objects.filter(action__startswith="enterprise.checkin.").order_by("pk")
+    checkin = HealthCheckin.objects.get()
+    assert recorded.object_id == updated.object_id == str(checkin.pk)
+    assert recorded.changes["temperature"] == [None, "36.6"] and recorded.changes["day"][0] is None
+    assert updated.changes == {"temperature": ["36.6", "37.9"], "location": ["厂区", "家中"], "abnormal": [False, True]}
+    assert updated.region_id == enterprise_a.region_id and updated.object_type == "enterprise.healthcheckin"
+
+
+def test_a_checkin_marks_its_cells_inside_its_transaction(employee_a, enterprise_a, client):
+    # no on_commit callback: the cells are written with the check-in (a refresh can never miss it)
+    from twofront.metrics.models import DirtyCell
+
+    assert qr_post(client, enterprise_a.checkin_token, qr_body(1)).status_code == 200
+    cells = set(DirtyCell.objects.filter(source="enterprise.healthcheckin").values_list("region_id", "day"))
+    assert cells == {(enterprise_a.region_id, timezone.localdate()), (employee_a.person.region_id, timezone.localdate())}

@@ -82,3 +82,46 @@ def test_officials_import_enterprises_through_the_engine(enterprise_personas, cl
     assert not Enterprise.objects.filter(credit_code=credit_code("520103", 71)).exists()
     assert Organisation.objects.filter(kind="enterprise", code=code).count() == 1
     assert AuditEvent.objects.filter(action="enterprise.enterprise.imported").count() == 1
+
+
+def _api_import(client, enterprise_pk, name, content):
+    return client.post(f"/api/v1/enterprise/enterprises/{enterprise_pk}/employees/import",
+                       {"file": SimpleUploadedFile(name, content)})
+
+
+def test_enterprise_admin_imports_its_own_roster_through_the_api(enterprise_personas, client_as):
+    # given A's HR with a CSV roster (English headers), one row bad
+    a = enterprise_personas.a
+    ids = [employee_identity(i) for i in range(1, 3)]
+    content = ("National ID,Name,Mobile phone\n"
+               f"{ids[0]['id_number']},{ids[0]['name']},{ids[0]['phone']}\n"
+               f"{ids[1]['id_number']},{ids[1]['name']},\n"
+               "520102199001011230,坏号码,\n").encode()
+    # when it posts the file to the API
+    response = _api_import(client_as(enterprise_personas["hr_a"]), a.pk, "roster.csv", content)
+    # then the valid rows are on A's roster, the bad row is reported (masked), and the file is audited once
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["added"], body["updated"]) == (2, 0)
+    assert [e["row"] for e in body["errors"]] == [4] and "520102199001011230" not in response.content.decode()
+    assert set(Employee.objects.filter(enterprise=a).values_list("person__name", flat=True)) == {
+        ids[0]["name"], ids[1]["name"]}
+    assert AuditEvent.objects.filter(action="enterprise.employee.imported").count() == 1
+    # and the same file again updates instead of adding
+    again = _api_import(client_as(enterprise_personas["hr_a"]), a.pk, "roster.csv", content).json()
+    assert (again["added"], again["updated"]) == (0, 2) and Employee.objects.count() == 2
+
+
+def test_the_roster_api_refuses_other_enterprises_and_bad_files(enterprise_personas, client_as):
+    a = enterprise_personas.a
+    content = f"身份证号\n{employee_identity(1)['id_number']}\n".encode()
+    # B's HR cannot see A (404, as if it did not exist); A's commissioner sees A but may not import (403)
+    assert _api_import(client_as(enterprise_personas["hr_b"]), a.pk, "x.csv", content).status_code == 404
+    assert _api_import(client_as(enterprise_personas["commissioner_a"]), a.pk, "x.csv", content).status_code == 403
+    assert _api_import(client_as(None), a.pk, "x.csv", content).status_code == 401
+    # a file of another kind, or without the ID column, is 422 on the "file" field
+    for name, body in (("x.txt", content), ("x.csv", b"Name\nx\n")):
+        response = _api_import(client_as(enterprise_personas["hr_a"]), a.pk, name, body)
+        assert response.status_code == 422 and response.json()["errors"][0]["loc"] == ["file"], response.content
+    assert not Employee.objects.exists() and not Person.objects.exists()
+    assert not AuditEvent.objects.filter(action="enterprise.employee.imported").exists()

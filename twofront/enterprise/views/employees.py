@@ -1,8 +1,5 @@
 """Roster pages: the list (numbers masked), adding an employee by national ID, editing roster fields."""
 
-import tempfile
-from pathlib import Path
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -113,15 +110,9 @@ def roster_import(request):
     if request.method == "POST":
         status = 422
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            suffix = Path(upload.name).suffix.lower()
             try:
-                with tempfile.NamedTemporaryFile(suffix=suffix) as local:
-                    for chunk in upload.chunks():
-                        local.write(chunk)
-                    local.flush()
-                    result = imports.import_roster(form.cleaned_data["enterprise"], actor=request.user,
-                                                   path=local.name)
+                result = imports.import_roster_upload(form.cleaned_data["enterprise"], actor=request.user,
+                                                      upload=form.cleaned_data["file"])
                 status = 200
             except FileError as exc:
                 form.add_error("file", str(exc))
