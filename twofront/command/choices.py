@@ -39,6 +39,7 @@ class Severity(models.TextChoices):
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for correction")
 
 
 class IncidentLevel(models.TextChoices):

@@ -186,6 +186,12 @@ class InformationReport(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
+    # Lateness is judged by the first submission: a report returned for correction and resubmitted
+    # after the deadline was still on time if it first came in before it.
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    figures_read_at = models.DateTimeField(_("figures read at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

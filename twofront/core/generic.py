@@ -166,6 +166,22 @@ class ServiceFormView(LoginRequiredMixin, View):
         return self.render_form(form, status=422)
 
 
+def run_service(form, call) -> bool:
+    """Calls `call(form.cleaned_data)` with a valid form; the service's field errors and conflicts land on the
+    form. True when the service ran."""
+    if not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+    except Conflict as exc:
+        form.add_error(None, exc.message)
+    else:
+        return True
+    return False
+
+
 def apply_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
