@@ -201,7 +201,6 @@ def record_checkin(employee: Employee, *, actor=None, proof: Proof | None = None
 
 
 _UNREAD = object()  # the day's check-in has not been read yet: read it (locked) in the transaction
-_FIELDS = ["temperature", "symptoms", "location", "risk_contact", "abnormal", "source"]
 
 
 def _new_checkin(employee: Employee, fields: dict) -> HealthCheckin:
@@ -248,7 +247,7 @@ def _write_checkin(employee: Employee, *, actor, fields: dict, before, claim: Cl
 
 # PostgreSQL: the Idempotency-Key row, the upsert and its audit event in one statement. The key row comes
 # first (the check-in's SELECT reads it), so a request whose key is taken waits for the first one's commit
-# and then writes nothing; the upsert answers whether it inserted (xmax = 0) and the row's own times.
+# and then writes nothing; the upsert returns the row's id and its first submission time (kept on update).
 _UPSERT = """
 INSERT INTO enterprise_healthcheckin (employee_id, enterprise_id, day, temperature, symptoms, location,
     risk_contact, abnormal, source, region_id, residence_region_id, submitted_at, updated_at)
