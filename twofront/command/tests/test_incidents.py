@@ -213,3 +213,14 @@ def test_a_step_is_added_in_place_with_htmx(personas, incidents):
     refused = client.post(f"/command/incidents/{incidents.nanming.pk}/actions/", {"text": ""}, HTTP_HX_REQUEST="true")
     assert refused.status_code == 200 and 'class="field invalid"' in refused.content.decode()
     assert IncidentAction.objects.filter(incident=incidents.nanming).count() == 2
+
+
+@pytest.mark.parametrize(("step", "data"), [("close", {"summary": ""}), ("level", {"level": "3", "reason": "同级"}),
+                                            ("assign", {"users": ["999999"]})])
+def test_a_refused_step_shows_the_page_again_with_the_error(personas, incidents, step, data):
+    before = _state()
+    response = client_for(personas["nanming"]).post(f"/command/incidents/{incidents.nanming.pk}/{step}/", data)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'class="field invalid"' in html and incidents.nanming.title in html
+    assert _state() == before

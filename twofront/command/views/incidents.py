@@ -106,38 +106,40 @@ def incident_action(request, pk: int):
     return _detail(request, incident, status=422, action_form=form)
 
 
+def _step(request, pk: int, name: str, make_form, perform, message):
+    """One of the detail page's forms (assign, level, close): the service call, then back to the page, or the
+    page again with the form's errors (422)."""
+    incident = selectors.incident_or_404(request.user, pk)
+    form = make_form(incident)
+    if run_service(form, lambda data: perform(incident, data)):
+        messages.success(request, message)
+        return HttpResponseRedirect(reverse("command_incident_detail", args=[pk]))
+    return _detail(request, Incident.objects.select_related("region", "created_by").get(pk=pk), status=422,
+                   **{name: form})
+
+
 @login_required
 @require_POST
 def incident_assign(request, pk: int):
-    incident = selectors.incident_or_404(request.user, pk)
-    form = AssignForm(request.POST, incident=incident)
-    if run_service(form, lambda d: services.assign_people(incident, actor=request.user, users=list(d["users"]))):
-        messages.success(request, _("People assigned."))
-        return HttpResponseRedirect(reverse("command_incident_detail", args=[pk]))
-    return _detail(request, incident, status=422, assign_form=form)
+    return _step(request, pk, "assign_form", lambda i: AssignForm(request.POST, incident=i),
+                 lambda i, d: services.assign_people(i, actor=request.user, users=list(d["users"])),
+                 _("People assigned."))
 
 
 @login_required
 @require_POST
 def incident_level(request, pk: int):
-    incident = selectors.incident_or_404(request.user, pk)
-    form = LevelForm(request.POST)
-    if run_service(form, lambda d: services.change_level(incident, actor=request.user, level=d["level"],
-                                                         reason=d["reason"])):
-        messages.success(request, _("Level changed."))
-        return HttpResponseRedirect(reverse("command_incident_detail", args=[pk]))
-    return _detail(request, Incident.objects.get(pk=incident.pk), status=422, level_form=form)
+    return _step(request, pk, "level_form", lambda i: LevelForm(request.POST),
+                 lambda i, d: services.change_level(i, actor=request.user, level=d["level"], reason=d["reason"]),
+                 _("Level changed."))
 
 
 @login_required
 @require_POST
 def incident_close(request, pk: int):
-    incident = selectors.incident_or_404(request.user, pk)
-    form = CloseForm(request.POST)
-    if run_service(form, lambda d: services.close_incident(incident, actor=request.user, summary=d["summary"])):
-        messages.success(request, _("Incident closed."))
-        return HttpResponseRedirect(reverse("command_incident_detail", args=[pk]))
-    return _detail(request, incident, status=422, close_form=form)
+    return _step(request, pk, "close_form", lambda i: CloseForm(request.POST),
+                 lambda i, d: services.close_incident(i, actor=request.user, summary=d["summary"]),
+                 _("Incident closed."))
 
 
 urlpatterns = [
