@@ -7,10 +7,12 @@ import sys
 
 USAGE = """usage: twofront COMMAND [args]
 
-  run [--port N]      migrate, load the demo, rebuild metrics, start a worker and serve on 127.0.0.1 (PORT, default 8000)
+  run [--port N]      migrate, load the demo and the guiyang-2020 scenario (once; TWOFRONT_SCENARIO=none to skip),
+                      rebuild metrics, start a worker and serve on 127.0.0.1 (PORT, default 8000)
   serve [--port N]    serve with gunicorn on 127.0.0.1 (set TWOFRONT_BIND to change the address)
   worker              run background jobs (django-tasks database worker) and refresh metrics (at least every minute)
-  demo [--persons N]  load regions, demo accounts and synthetic persons
+  demo [--persons N] [--scenario guiyang-2020 [--scale F]]
+                      load regions, demo accounts, synthetic persons and demo records; a reference scenario
   createadmin         create a superuser (prompts, or DJANGO_SUPERUSER_* variables with --noinput)
   import DATASET FILE import a CSV/XLSX file (see `twofront import --help`)
   other               any manage.py command, e.g. `twofront migrate`
@@ -59,8 +61,14 @@ def worker(args: list[str]) -> int:
     return manage("db_worker", *args)
 
 
+def _demo_step() -> list[str]:
+    """The demo, with the reference scenario (TWOFRONT_SCENARIO, default guiyang-2020; "none" for just the demo)."""
+    scenario = os.environ.get("TWOFRONT_SCENARIO", "guiyang-2020").strip()
+    return ["demo"] if scenario.lower() in {"", "none"} else ["demo", "--scenario", scenario, "--if-missing"]
+
+
 def run(args: list[str]) -> int:
-    for step in (["migrate", "--noinput"], ["demo"], ["metrics_rebuild"]):
+    for step in (["migrate", "--noinput"], _demo_step(), ["metrics_rebuild"]):
         code = manage(*step)
         if code:
             return code

@@ -18,7 +18,7 @@ the appeal marks its overdue_on cell dirty and the count drops.
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from twofront.enterprise.choices import AppealStatus, DeclarationStatus, SupplyStatus
+from twofront.enterprise.choices import AppealStatus, DeclarationStatus, Scale, SupplyStatus
 from twofront.enterprise.models import (
     Appeal,
     CommissionerAssignment,
@@ -51,6 +51,12 @@ METRICS = [
     Metric("enterprise.registered", _("Enterprises registered"), unit=_("enterprises"),
            kind=Count(Enterprise, region="region", day="created_at", cumulative=True),
            description=_("Enterprises on the platform at the end of the period, by the day they were registered.")),
+    Metric("enterprise.above_designated", _("Enterprises above designated size"), unit=_("enterprises"),
+           kind=Count(Enterprise, filter=Q(scale=Scale.ABOVE_DESIGNATED), region="region", day="created_at",
+                      cumulative=True)),
+    Metric("enterprise.key_projects", _("Key projects"), unit=_("enterprises"),
+           kind=Count(Enterprise, filter=Q(key_project=True), region="region", day="created_at", cumulative=True),
+           description=_("Enterprises registered as major projects (重大工程和项目).")),
     Metric("enterprise.declared", _("Enterprises that declared resumption"), unit=_("enterprises"),
            kind=Count(ResumptionDeclaration, filter=_SUBMITTED & _first_per(ResumptionDeclaration, "enterprise",
                                                                               "submitted_at", _SUBMITTED),

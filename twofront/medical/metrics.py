@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from twofront.medical.choices import CaseState
-from twofront.medical.models import CapacityReport, Case, FeverClinicVisit
+from twofront.medical.models import CapacityReport, Case, FeverClinicVisit, Hospital
 from twofront.metrics.registry import Count, Metric, Ratio, Sum
 
 
@@ -20,6 +20,12 @@ def _reported(field: str, label) -> Metric:
 
 
 METRICS = [
+    Metric("medical.hospitals_designated", _("Designated hospitals"), unit=_("hospitals"),
+           kind=Count(Hospital, filter=Q(designated=True), region="region", day="opened_on", cumulative=True),
+           description=_("Hospitals designated to treat patients, from the day they joined the network.")),
+    Metric("medical.fever_clinics", _("Medical institutions with a fever clinic"), unit=_("hospitals"),
+           kind=Count(Hospital, filter=Q(fever_clinic=True), region="region", day="opened_on", cumulative=True),
+           description=_("Medical institutions with a fever clinic, channel and isolation ward.")),
     *[_by_state(state) for state in CaseState],
     Metric("medical.cases_reported", _("Cases reported"), unit=_("cases"),
            kind=Count(Case, region="region", day="reported_at")),

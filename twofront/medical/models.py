@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twofront.core.models import ScopedQuerySet
@@ -17,6 +18,9 @@ class Hospital(models.Model):
     fever_clinic = models.BooleanField(_("has a fever clinic"), default=False)
     isolation_wards = models.PositiveSmallIntegerField(_("isolation wards"), default=0)
     beds = models.PositiveIntegerField(_("beds"), default=0)
+    # The day the hospital joined the network (designated or fever clinic opened): what the hospital
+    # metrics count from (a metric needs a day).
+    opened_on = models.DateField(_("in the network since"), default=timezone.localdate)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_field = "region"

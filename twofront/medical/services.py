@@ -52,14 +52,19 @@ def _hospital_fields(name, designated, fever_clinic, isolation_wards, beds) -> d
 
 @transaction.atomic
 def create_hospital(*, actor, region: Region, name: str, designated: bool = False, fever_clinic: bool = False,
-                    isolation_wards: int = 0, beds: int = 0) -> Hospital:
-    """A hospital and the Organisation its staff are assigned to."""
+                    isolation_wards: int = 0, beds: int = 0, opened_on: datetime.date | None = None) -> Hospital:
+    """A hospital and the Organisation its staff are assigned to; `opened_on` (default today) is the day it
+    joined the network, from 1 December 2019."""
     require(actor, "medical.add_hospital", region=region)
     fields = _hospital_fields(name, designated, fever_clinic, isolation_wards, beds)
+    opened_on = opened_on or timezone.localdate()
+    if not datetime.date(2019, 12, 1) <= opened_on <= timezone.localdate():
+        raise field_error("opened_on", _("Choose a day from 2019-12-01 up to today."))
     organisation = Organisation.objects.create(name=fields["name"], kind=OrganisationKind.HOSPITAL, region=region)
-    hospital = Hospital.objects.create(organisation=organisation, region=region, **fields)
+    hospital = Hospital.objects.create(organisation=organisation, region=region, opened_on=opened_on, **fields)
     audit.record(actor, "medical.hospital.created", hospital,
                  changes=audit.diff({}, audit.snapshot(hospital, HOSPITAL_FIELDS)))
+    touch(Hospital, region_id=region.pk, day=hospital.opened_on)
     return hospital
 
 
@@ -76,6 +81,7 @@ def update_hospital(hospital: Hospital, *, actor, name: str, designated: bool, f
         if "name" in changes:
             Organisation.objects.filter(pk=hospital.organisation_id).update(name=hospital.name)
         audit.record(actor, "medical.hospital.updated", hospital, changes=changes)
+        touch(Hospital, region_id=hospital.region_id, day=hospital.opened_on)
     return hospital
 
 

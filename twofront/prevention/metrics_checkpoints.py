@@ -6,12 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from twofront.metrics.registry import Count, Metric
 from twofront.prevention.choices import Decision, PassageStatus
-from twofront.prevention.models import Passage, PassageTraveller
+from twofront.prevention.models import Checkpoint, Passage, PassageTraveller
 
 _CONFIRMED = Q(passage__status=PassageStatus.CONFIRMED)
 _PER_PERSON = {"region": "passage__region", "day": "passage__registered_at"}
 
 METRICS = [
+    Metric("prevention.checkpoints", _("Checkpoints in operation"), unit=_("checkpoints"),
+           kind=Count(Checkpoint, filter=Q(active=True), region="region", day="opened_on", cumulative=True),
+           description=_("Active checkpoints at stations and road entries, from the day they were set up.")),
     Metric("prevention.passages", _("Vehicles checked at checkpoints"), unit=_("passages"),
            kind=Count(Passage, filter=Q(status=PassageStatus.CONFIRMED), region="region", day="registered_at"),
            description=_("Passages (a vehicle, or a person on foot) registered at the checkpoints.")),

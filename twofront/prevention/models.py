@@ -37,6 +37,8 @@ class Checkpoint(models.Model):
     region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     location = models.CharField(_("location"), max_length=200, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    # The day the checkpoint was set up: what the checkpoint metrics count from (a metric needs a day).
+    opened_on = models.DateField(_("set up on"), default=timezone.localdate)
     # Secret in the QR code travellers scan to register themselves before staff confirm.
     self_registration_token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
 

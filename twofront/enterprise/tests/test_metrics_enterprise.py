@@ -14,6 +14,7 @@ from twofront.enterprise.choices import (
     AppealCategory,
     AppealStatus,
     DeclarationStatus,
+    Scale,
     SupplyKind,
     SupplyStatus,
 )
@@ -70,6 +71,8 @@ def raw(key: str, code: str, day: datetime.date) -> float | int | None:
     open_appeals = appeals.filter(status__in=[AppealStatus.OPEN, AppealStatus.ESCALATED])
     counts = {
         "enterprise.registered": enterprises_in.count(),
+        "enterprise.above_designated": enterprises_in.filter(scale=Scale.ABOVE_DESIGNATED).count(),
+        "enterprise.key_projects": enterprises_in.filter(key_project=True).count(),
         "enterprise.declared": declared.values("enterprise").distinct().count(),
         "enterprise.approved": declared.filter(status=DeclarationStatus.APPROVED).values("enterprise").distinct().count(),
         "enterprise.resumed": enterprises_in.filter(resumed_on__lte=day).count(),

@@ -52,9 +52,14 @@ def _text(value, field: str, errors: dict, *, max_length: int, required: bool = 
 
 
 @transaction.atomic
-def create_checkpoint(*, actor, name: str, kind: str, region: Region | None, location: str = "") -> Checkpoint:
-    """A checkpoint and the Organisation its staff are assigned to."""
+def create_checkpoint(*, actor, name: str, kind: str, region: Region | None, location: str = "",
+                      opened_on: datetime.date | None = None) -> Checkpoint:
+    """A checkpoint and the Organisation its staff are assigned to; `opened_on` (default today) is the day
+    it was set up, from 1 December 2019."""
     errors: dict = {}
+    opened_on = opened_on or timezone.localdate()
+    if not datetime.date(2019, 12, 1) <= opened_on <= timezone.localdate():
+        errors["opened_on"] = [_("Choose a day from 2019-12-01 up to today.")]
     name = _text(name, "name", errors, max_length=128, required=True)
     location = _text(location, "location", errors, max_length=200)
     if kind not in CheckpointKind.values:
@@ -67,9 +72,10 @@ def create_checkpoint(*, actor, name: str, kind: str, region: Region | None, loc
         raise ValidationError(errors)
     organisation = Organisation.objects.create(name=name, kind=OrganisationKind.CHECKPOINT, region=region)
     checkpoint = Checkpoint.objects.create(organisation=organisation, name=name, kind=kind, region=region,
-                                           location=location)
+                                           location=location, opened_on=opened_on)
     audit.record(actor, "prevention.checkpoint.created", checkpoint,
                  changes=audit.diff({}, {"name": name, "kind": kind, "region": region.code, "location": location}))
+    touch_many(Checkpoint, [(region.pk, checkpoint.opened_on)])
     return checkpoint
 
 
