@@ -1,6 +1,7 @@
 """Person import benchmark on PostgreSQL: twofront (CSV, XLSX) against the COPY ceiling and django-import-export.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/twofront .venv/bin/python bench/import_persons.py --rows 1000000
+    ... --only xlsx     just the XLSX import (rows/s and peak RSS), without the ceiling and the comparisons
 
 DATABASE_URL only names the server: the benchmark creates its own database (twofront_bench_import) with
 psycopg and drops it at the end (--keep keeps it), so the dev database is never touched. Files, uploads
@@ -203,7 +204,7 @@ def _ceiling(bench_url: str, stored: Path, rows: int) -> dict:
     return {"seconds": seconds, "rows": rows, "load_average": os.getloadavg()[0]}
 
 
-def _files(rows: int, iie_rows: int, skip_xlsx: bool) -> dict[str, Path]:
+def _files(rows: int, iie_rows: int, skip_xlsx: bool, only: str | None = None) -> dict[str, Path]:
     sys.path.insert(0, str(ROOT))
     from twofront.core.synthetic import generate_persons, write_csv, write_xlsx
 
@@ -212,7 +213,7 @@ def _files(rows: int, iie_rows: int, skip_xlsx: bool) -> dict[str, Path]:
     files = {"csv": OUT / f"persons-{rows}.csv", "xlsx": OUT / f"persons-{rows}.xlsx",
              "sample": OUT / f"persons-{iie_rows}.csv"}
     for kind, path in files.items():
-        if path.exists() or (kind == "xlsx" and skip_xlsx):
+        if path.exists() or (kind == "xlsx" and skip_xlsx) or (only and kind != only):
             continue
         print(f"writing {path.name} ...", file=sys.stderr, flush=True)
         count = iie_rows if kind == "sample" else rows
@@ -231,12 +232,41 @@ def _machine(url: str) -> dict:
             "postgresql": server, "load_average": os.getloadavg()[0]}
 
 
+def _only(url: str, path: Path, options) -> None:
+    """One import of one file into a fresh benchmark database (for a change that touches one reader)."""
+    machine = _machine(url)
+    bench_url = _with_db(url, BENCH_DB)
+    with _admin(url) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+    try:
+        _run_child(bench_url, "setup")
+        _fresh(bench_url)
+        print(f"twofront {options.only} import of {options.rows:,} rows ...", file=sys.stderr, flush=True)
+        result, rss = _run_child(bench_url, "import", str(path))
+    finally:
+        if not options.keep:
+            with _admin(url) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    result.update(peak_rss_mb=rss, rows_per_second=round(result["rows"] / result["seconds"]),
+                  load_average=os.getloadavg()[0])
+    summary = {"rows": options.rows, "only": options.only, "machine": machine, "result": result}
+    print(f"twofront {options.only}: {result['rows']:,} rows in {result['seconds']:.1f} s "
+          f"(validate {result['validate_seconds']:.1f}, write {result['write_seconds']:.1f}), "
+          f"{result['rows_per_second']:,} rows/s, peak RSS {rss} MB")
+    line = json.dumps(summary, ensure_ascii=False)
+    (OUT / f"import_persons-{options.rows}-{options.only}.json").write_text(line + "\n")
+    print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--iie-rows", type=int, default=50_000, help="sample size for django-import-export")
     parser.add_argument("--skip-xlsx", action="store_true")
     parser.add_argument("--skip-iie", action="store_true")
+    parser.add_argument("--only", choices=["csv", "xlsx"],
+                        help="just this import (no ceiling, re-import or comparison): its rows/s and peak RSS")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -249,7 +279,10 @@ def main() -> None:
         raise SystemExit("set DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/twofront")
     OUT.mkdir(parents=True, exist_ok=True)
     bench_url = _with_db(url, BENCH_DB)
-    files = _files(options.rows, options.iie_rows, options.skip_xlsx)
+    files = _files(options.rows, options.iie_rows, options.skip_xlsx, options.only)
+    if options.only:
+        _only(url, files[options.only], options)
+        return
     machine = _machine(url)
     with _admin(url) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")

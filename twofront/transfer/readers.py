@@ -1,8 +1,9 @@
 """Row by row out of an uploaded file: CSV (UTF-8, UTF-8 with BOM or GB18030, detected) or a workbook.
 
-CSV is streamed from disk. Workbooks go through python-calamine, which parses a whole sheet into
-its own (Rust) memory and hands rows to Python one at a time: about 0.5 KB per row, so a sheet
-of a million rows needs about 500 MB (python-calamine issue #42); CSV is the format for huge files.
+Nothing holds the file in memory. CSV is streamed from disk. An .xlsx/.xlsm sheet is streamed out of
+the zip by twofront.transfer.xlsx (its shared strings spill to a temporary file when large).
+python-calamine, which parses a whole sheet into its own memory first (about 0.5 KB a row; its issue
+#42), reads only the other workbook formats (.xls, .xlsb, .ods), which are small in practice.
 """
 
 import codecs
@@ -13,6 +14,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from twofront.transfer import xlsx
 from twofront.transfer.spec import RowError
 
 _SNIFF_BYTES = 1 << 20
@@ -29,8 +31,8 @@ class Sheet:
     name: str  # "" for CSV
     header: list[str]
     header_row: int  # 1-based, as a spreadsheet shows it
-    rows: Iterator[tuple[int, list]]  # (row number, cells); workbook cells keep calamine's types
-    expected_rows: int | None  # exact for workbooks, None for CSV (see Table.fraction)
+    rows: Iterator[tuple[int, list]]  # (row number, cells); workbook cells keep their types (str, float, date...)
+    expected_rows: int | None  # from the workbook's own count when it has one, else None (see Table.fraction)
 
 
 def detect_encoding(head: bytes) -> str:
@@ -106,20 +108,22 @@ class Table:
     def __init__(self, path: str, matcher: HeaderMatcher):
         self.path, self.matcher = str(path), matcher
         self.size = os.path.getsize(self.path) or 1
-        self._raw = None
+        self._fraction = None
 
     def fraction(self) -> float:
-        """Share of a CSV read so far (workbooks report exact row counts instead)."""
-        return self._raw.tell() / self.size if self._raw is not None and not self._raw.closed else 0.0
+        """Share of the current CSV or sheet read so far (for a progress estimate when there is no row count)."""
+        return self._fraction() if self._fraction is not None else 0.0
 
     def sheets(self) -> Iterator[Sheet]:
-        if is_workbook(self.path):
-            yield from self._workbook_sheets()
-        else:
+        if not is_workbook(self.path):
             yield from self._csv_sheets()
+        elif xlsx.is_xlsx(self.path):
+            yield from self._xlsx_sheets()
+        else:
+            yield from self._workbook_sheets()
 
-    def _find_header(self, rows: Iterator[list]) -> tuple[int, list] | None:
-        for number, cells in enumerate(rows, 1):
+    def _find_header(self, rows: Iterator[tuple[int, list]]) -> tuple[int, list] | None:
+        for number, cells in rows:
             if self.matcher.match(cells):
                 return number, cells
             if number >= _HEADER_SEARCH_ROWS:
@@ -133,14 +137,39 @@ class Table:
             first_line = head.decode(encoding, errors="ignore").partition("\n")[0]
             delimiter = max(",\t;", key=first_line.count)
             raw.seek(0)
-            self._raw = raw
+            self._fraction = lambda: raw.tell() / self.size if not raw.closed else 0.0
             text = io.TextIOWrapper(raw, encoding=encoding, newline="")
             reader = csv.reader(text, delimiter=delimiter)
-            found = self._find_header(reader)
+            rows = enumerate(reader, 1)
+            found = self._find_header(rows)
             if found is None:
                 raise FileError("未找到表头行（第一行应为列名）", "no header row found (the first row must name the columns)")
             header_row, header = found
-            yield Sheet("", header, header_row, enumerate(reader, header_row + 1), None)
+            yield Sheet("", header, header_row, rows, None)
+
+    def _xlsx_sheets(self) -> Iterator[Sheet]:
+        try:
+            workbook = xlsx.Workbook(self.path)
+        except xlsx.XlsxError:
+            raise FileError("无法读取该工作簿", "cannot read this workbook") from None
+        with workbook:
+            seen = False
+            for info in workbook.sheets:
+                sheet = workbook.rows(info)
+                rows = iter(sheet)
+                try:
+                    found = self._find_header(rows)
+                except xlsx.XlsxError:
+                    raise FileError("无法读取该工作簿", "cannot read this workbook") from None
+                if found is None:
+                    continue
+                seen = True
+                header_row, header = found
+                self._fraction = sheet.fraction
+                expected = max(0, sheet.dimension - header_row) if sheet.dimension else None
+                yield Sheet(info.name, header, header_row, _checked(rows), expected)
+            if not seen:
+                raise FileError("未找到表头行（第一行应为列名）", "no header row found (the first row must name the columns)")
 
     def _workbook_sheets(self) -> Iterator[Sheet]:
         from python_calamine import CalamineError, CalamineWorkbook
@@ -153,7 +182,7 @@ class Table:
             seen = False
             for name in workbook.sheet_names:
                 sheet = workbook.get_sheet_by_name(name)  # the whole sheet is parsed here
-                rows = sheet.iter_rows()  # starts at row 1 even when the first rows are empty
+                rows = enumerate(sheet.iter_rows(), 1)  # starts at row 1 even when the first rows are empty
                 found = self._find_header(rows)
                 if found is None:
                     continue
@@ -161,7 +190,15 @@ class Table:
                 header_row, header = found
                 start = sheet.start[0] if sheet.start else 0
                 expected = max(0, start + sheet.height - header_row)
-                yield Sheet(name, header, header_row, enumerate(rows, header_row + 1), expected)
+                yield Sheet(name, header, header_row, rows, expected)
                 del sheet, rows
             if not seen:
                 raise FileError("未找到表头行（第一行应为列名）", "no header row found (the first row must name the columns)")
+
+
+def _checked(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+    """A broken sheet found mid-way is a file error, not a crash of the job."""
+    try:
+        yield from rows
+    except xlsx.XlsxError:
+        raise FileError("工作簿已损坏，无法读完", "the workbook is damaged and cannot be read to the end") from None
