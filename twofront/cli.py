@@ -47,14 +47,17 @@ def _worker() -> list[str]:
 
 
 def worker(args: list[str]) -> int:
-    """The django-tasks database worker, with the metrics refresh thread (twofront.metrics.scheduler)."""
+    """The django-tasks database worker, with the metrics refresh and overdue-task escalation threads
+    (twofront.metrics.scheduler)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twofront.settings")
     import django
 
     django.setup()
+    from twofront.command import tasks_supervision
     from twofront.metrics import scheduler
 
     scheduler.start()
+    tasks_supervision.start_escalation()
     from twofront.command import briefing_schedule
 
     briefing_schedule.start()  # the morning briefings (TWOFRONT_BRIEFING_HOUR)

@@ -25,15 +25,22 @@ class WorkGroup(models.Model):
     name = models.CharField(_("name"), max_length=64)
     remit = models.TextField(_("remit"), blank=True)
     region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    # The leading group (领导小组) heads a region's command structure; the special work groups sit under it.
+    leading = models.BooleanField(_("leading group"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_field = "region"
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["-leading", "name"]
         verbose_name = _("work group")
         verbose_name_plural = _("work groups")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="%(app_label)s_%(class)s_unique_name"),
+            models.UniqueConstraint(fields=["region"], condition=Q(leading=True),
+                                    name="%(app_label)s_%(class)s_one_leading_group"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -45,10 +52,15 @@ class WorkGroupMember(models.Model):
                              related_name="+", verbose_name=_("account"))
     name = models.CharField(_("name"), max_length=64)
     department = models.CharField(_("seconded from (department)"), max_length=128, blank=True)
+    position = models.CharField(_("position"), max_length=64, blank=True)
     role = models.CharField(_("role in group"), max_length=16, choices=MemberRole.choices, default=MemberRole.MEMBER)
 
     class Meta:
         ordering = ["group", "role", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], condition=Q(user__isnull=False),
+                                    name="%(app_label)s_%(class)s_account_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.group})"

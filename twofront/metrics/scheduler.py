@@ -23,20 +23,25 @@ def interval() -> float:
 
 
 class RefreshThread(threading.Thread):
-    def __init__(self, seconds: float):
-        super().__init__(name="metrics-refresh", daemon=True)
+    """Runs a task in-process every `seconds` (default: refresh_metrics). Other periodic jobs reuse it by
+    passing their own task and thread name (e.g. the command centre's overdue-task escalation)."""
+
+    def __init__(self, seconds: float, task=None, name: str = "metrics-refresh"):
+        super().__init__(name=name, daemon=True)
         self.seconds = seconds
+        self.task = task
         self.stopped = threading.Event()
 
     def run(self) -> None:
         from twofront.metrics.tasks import refresh_metrics
 
+        task = self.task or refresh_metrics
         while not self.stopped.is_set():
             close_old_connections()
             try:
-                refresh_metrics.call()
+                task.call()
             except Exception:  # noqa: BLE001 - log and try again next round; the cells stay dirty
-                logger.exception("metrics refresh failed; retrying in %s s", self.seconds)
+                logger.exception("%s failed; retrying in %s s", self.name, self.seconds)
             finally:
                 connection.close()
             self.stopped.wait(self.seconds)
@@ -46,7 +51,7 @@ class RefreshThread(threading.Thread):
         self.join(timeout)
 
 
-def start(seconds: float | None = None) -> RefreshThread:
-    thread = RefreshThread(seconds or interval())
+def start(seconds: float | None = None, task=None, name: str = "metrics-refresh") -> RefreshThread:
+    thread = RefreshThread(seconds or interval(), task=task, name=name)
     thread.start()
     return thread
