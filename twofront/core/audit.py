@@ -47,12 +47,14 @@ def _region_of(obj, region):
         return None
     if isinstance(obj, Region):
         return obj
-    field = getattr(type(obj), "scope_region_field", None)
-    if field:
+    fields = getattr(type(obj), "scope_region_field", None) or ()
+    # A model scoped by several regions (issuer and assignee) is filed under the first one.
+    for field in (fields,) if isinstance(fields, str) else fields:
         target = obj
         for name in field.split("__"):
             target = getattr(target, name, None)
-        return target if isinstance(target, Region) else None
+        if isinstance(target, Region):
+            return target
     return None
 
 

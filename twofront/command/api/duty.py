@@ -2,7 +2,6 @@
 
 from django.http import HttpResponse
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from twofront.command import selectors_duty as selectors
 from twofront.command.schemas_operations import (
@@ -14,7 +13,7 @@ from twofront.command.schemas_operations import (
     ShiftOut,
 )
 from twofront.command.services import duty as services
-from twofront.core.apikit import ERRORS, WRITE_ERRORS
+from twofront.core.apikit import ERRORS, WRITE_ERRORS, LimitOffsetPagination, paginate
 from twofront.core.errors import field_error
 from twofront.core.models import Region, User
 

@@ -1,7 +1,6 @@
 """应急处置: incidents with level, place, time line, people assigned and closure."""
 
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from twofront.command import selectors_incidents as selectors
 from twofront.command.schemas_operations import (
@@ -16,7 +15,7 @@ from twofront.command.schemas_operations import (
     IncidentOut,
 )
 from twofront.command.services import incidents as services
-from twofront.core.apikit import ERRORS, WRITE_ERRORS
+from twofront.core.apikit import ERRORS, WRITE_ERRORS, LimitOffsetPagination, paginate
 from twofront.core.errors import field_error
 from twofront.core.models import Region, User
 

@@ -3,7 +3,6 @@
 import datetime
 
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from twofront.command import selectors_reports as selectors
 from twofront.command.schemas_operations import (
@@ -16,7 +15,7 @@ from twofront.command.schemas_operations import (
     ReportUpdateIn,
 )
 from twofront.command.services import reports as services
-from twofront.core.apikit import ERRORS, WRITE_ERRORS
+from twofront.core.apikit import ERRORS, WRITE_ERRORS, LimitOffsetPagination, paginate
 from twofront.core.errors import field_error
 from twofront.core.models import Region
 

@@ -132,3 +132,16 @@ def test_rotate_pii_reencrypts_under_the_new_key_and_reindexes(personas, person_
     assert pii.key_id_of(person.id_number_ct) == "k2" and pii.decrypt(person.id_number_ct) == number
     assert person.id_number_index == id_number_index(number) != person_nanming.id_number_index
     assert AuditEvent.objects.filter(action="core.pii.rotated").exists()
+
+
+def test_audit_files_an_event_under_the_first_region_of_a_multi_region_model(personas):
+    from twofront.core.audit import _region_of
+
+    class Task:  # scoped by issuer and assignee, as supervision tasks are
+        scope_region_field = ("issuer_region", "assignee__region")
+
+    task = Task()
+    task.issuer_region, task.assignee = None, type("A", (), {"region": personas.region("520103")})()
+    assert _region_of(task, None) == personas.region("520103")
+    task.issuer_region = personas.region("520100")
+    assert _region_of(task, None) == personas.region("520100")
