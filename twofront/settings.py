@@ -112,6 +112,11 @@ TWOFRONT_LOCKOUT_MINUTES = int(env("TWOFRONT_LOCKOUT_MINUTES", "15"))
 # TOTP two-factor for staff roles: on in production, off in the demo unless asked.
 TWOFRONT_REQUIRE_2FA = env_bool("TWOFRONT_REQUIRE_2FA", PRODUCTION)
 TWOFRONT_TOKEN_DAYS = int(env("TWOFRONT_TOKEN_DAYS", "90"))
+# Command centre: districts' daily report deadline (local "HH:MM", same day) and days between escalations
+# of an overdue supervision task. The worker's timers are read from the environment where they start
+# (TWOFRONT_ESCALATION_SECONDS, TWOFRONT_BRIEFING_HOUR).
+TWOFRONT_REPORT_DEADLINE = env("TWOFRONT_REPORT_DEADLINE", "20:00")
+TWOFRONT_ESCALATION_STEP_DAYS = int(env("TWOFRONT_ESCALATION_STEP_DAYS", "3"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
