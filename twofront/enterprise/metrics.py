@@ -90,9 +90,9 @@ METRICS = [
            description=_("Daily health check-ins during the period (read one day for 'today'), in the "
                          "enterprise's region.")),
     Metric("enterprise.checkin_coverage", _("Check-in coverage"),
-           kind=Ratio("enterprise.checkins", "enterprise.employees_expected"),
-           description=_("Check-ins per employee on the rosters; read for one day, the share of employees "
-                         "who checked in.")),
+           kind=Ratio("enterprise.checkins", "enterprise.employees_expected", per_day=True),
+           description=_("The share of employees on the rosters who checked in, averaged over the days of "
+                         "the period.")),
     Metric("enterprise.checkins_abnormal", _("Abnormal check-ins"), unit=_("check-ins"),
            kind=Count(HealthCheckin, filter=Q(abnormal=True), region="region", day="day"),
            description=_("Check-ins with a fever, symptoms or risk contact during the period.")),

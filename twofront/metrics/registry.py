@@ -80,6 +80,9 @@ class Ratio:
     numerator_key: str
     denominator_key: str
     percent: bool = True
+    # A daily flow over a stock (check-ins per employee): over several days, divide by the number of
+    # days too, so the figure reads as the daily average share and never passes 100 % by adding days.
+    per_day: bool = False
 
     name = "ratio"
     cumulative = False

@@ -155,7 +155,9 @@ class _Reader:
         if isinstance(kind, Ratio):
             numerator = self.frame(registry.get(kind.numerator_key), period)
             denominator = self.frame(registry.get(kind.denominator_key), period)
-            return {g: ratio(numerator[g], denominator[g], kind.percent) for g in numerator}
+            days = len(_days(period)) if kind.per_day else 1
+            return {g: ratio(numerator[g], denominator[g] * (1 if isinstance(g, datetime.date) else days),
+                             kind.percent) for g in numerator}
         base = self.frame(registry.get(kind.base_key), period)
         earlier = self.frame(registry.get(kind.base_key), (year_earlier(period[0]), year_earlier(period[1])))
         return {g: growth(value, earlier[year_earlier(g) if isinstance(g, datetime.date) else g])

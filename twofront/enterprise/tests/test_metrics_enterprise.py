@@ -254,3 +254,17 @@ def test_every_rule_holds_after_a_full_rebuild(kit, resumption):
     assert_all_metrics_equal_raw_counts(kit["commander"])
     assert read(kit["commander"], "enterprise.declared", "520100") == 2
     assert read(kit["commander"], "enterprise.employees_back", "520102") == 2
+
+
+def test_checkin_coverage_over_several_days_is_the_daily_average(personas):
+    """Check-ins are a daily flow and the roster a stock: a week reads as the average day, not 7x."""
+
+    from twofront.metrics import registry
+    from twofront.metrics.selectors import _Reader
+
+    reader = _Reader(personas.region("520102"), None, [])
+    first, last = datetime.date(2020, 3, 1), datetime.date(2020, 3, 7)
+    reader.stored[(first, last)] = {"enterprise.checkins": {None: Decimal(21)},
+                                    "enterprise.employees_expected": {None: Decimal(4)}}
+    frame = reader.frame(registry.get("enterprise.checkin_coverage"), (first, last))
+    assert frame[None] == Decimal(21) / (4 * 7) * 100  # 75 %, where dividing by the roster alone gives 525 %
