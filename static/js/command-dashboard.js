@@ -34,6 +34,8 @@
     if (instance && instance.getDom().isConnected) return instance;
     instance = echarts.init(container, null, { renderer: "canvas" });
     charts.set(id, instance);
+    // The grid settles after the data arrives (panels added, scrollbar shown): follow the box, not the window.
+    if (window.ResizeObserver) new ResizeObserver(() => instance.resize()).observe(container);
     return instance;
   }
 
