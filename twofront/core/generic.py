@@ -188,3 +188,51 @@ def apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class ActionView(LoginRequiredMixin, View):
+    """POST <detail>/<verb>/: one service call on the object of a detail page, then back to the detail page
+    with a message (with `htmx_in_place` and an htmx request: the detail page again, with the notice in it).
+    A refusal re-renders the page with the reason: 422 (invalid input) or 409 (not possible in the record's
+    state); PermissionDenied stays a 403."""
+
+    http_method_names = ["post"]
+    detail_view: type[ScopedDetailView]
+    detail_url_name = ""
+    form_class = None
+    form_key = ""  # the detail page's context name for this action's form
+    success_message = _("Done.")
+    htmx_in_place = False
+
+    def get_form(self, obj):
+        return self.form_class(self.request.POST, self.request.FILES) if self.form_class else None
+
+    def perform(self, obj, form):  # pragma: no cover - subclasses implement
+        raise NotImplementedError
+
+    def post(self, request, pk: int, **kwargs):
+        detail = self.detail_view(request=request, kwargs={"pk": pk})
+        obj = detail.get_object()
+        form, status, errors = self.get_form(obj), 422, []
+        if form is None or form.is_valid():
+            try:
+                self.perform(obj, form)
+            except ValidationError as exc:
+                if form is None:
+                    errors.extend(exc.messages)
+                else:
+                    apply_errors(form, exc)
+            except Conflict as exc:
+                status = 409
+                errors.append(exc.message)
+            else:
+                if not (self.htmx_in_place and is_htmx(request)):
+                    messages.success(request, self.success_message)
+                    return HttpResponseRedirect(reverse(self.detail_url_name, args=[pk]))
+                context = detail.get_context_data(detail.get_object())
+                context["notice"] = self.success_message
+                return render(request, detail.template_name, context)
+        forms = {self.form_key: form} if form is not None else {}
+        context = detail.get_context_data(detail.get_object(), forms=forms)
+        context["errors"] = errors
+        return render(request, detail.template_name, context, status=status)

@@ -95,7 +95,7 @@ class MemberAddView(DetailActionView):
     detail_view, detail_url_name = GroupDetailView, "group_detail"
     form_key, success_message = "member_form", _("Member added.")
 
-    def get_form(self):
+    def get_form(self, obj):
         group = scope.get_visible_or_404(WorkGroup.objects.select_related("region"), self.request.user,
                                          pk=self.kwargs["pk"])
         return MemberForm(self.request.POST, group=group)

@@ -3,16 +3,12 @@ timeline and the forms of the next step (htmx, phone-first), issuing a task, ins
 
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 
 from twofront.command import selectors_tasks as selectors
 from twofront.command.choices import TaskStatus
@@ -29,60 +25,21 @@ from twofront.command.forms_tasks import (
 from twofront.command.models import Finding, Inspection, SupervisionTask, TaskProgress
 from twofront.command.services import supervision as services
 from twofront.core import scope
-from twofront.core.errors import Conflict
 from twofront.core.generic import (
+    ActionView,
     Column,
     ScopedDetailView,
     ScopedListView,
     ServiceFormView,
-    apply_errors,
-    is_htmx,
 )
 
 DEFAULT_DAYS = 7  # a new task is due in a week unless the issuer says otherwise
 
 
-class DetailActionView(LoginRequiredMixin, View):
-    """POST <detail>/<verb>/: one service call on the object of a detail page. Without htmx: back to the
-    detail page with a message. With htmx: the detail page again (the form swaps #main-part in place) with
-    the notice in it. A refusal re-renders the page with the reason: 422 (invalid input) or 409 (not
-    possible in the record's state); PermissionDenied stays a 403."""
+class DetailActionView(ActionView):
+    """The core action view; with htmx the form swaps #main-part in place and the notice shows in it."""
 
-    http_method_names = ["post"]
-    detail_view: type[ScopedDetailView]
-    detail_url_name = ""
-    form_class = None
-    form_key = ""  # the detail page's context name for this action's form
-    success_message = _("Done.")
-
-    def get_form(self):
-        return self.form_class(self.request.POST, self.request.FILES)
-
-    def perform(self, obj, form):  # pragma: no cover - subclasses implement
-        raise NotImplementedError
-
-    def post(self, request, pk: int, **kwargs):
-        detail = self.detail_view(request=request, kwargs={"pk": pk})
-        obj = detail.get_object()
-        form, status, errors = self.get_form(), 422, []
-        if form.is_valid():
-            try:
-                self.perform(obj, form)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            except Conflict as exc:
-                status = 409
-                errors.append(exc.message)
-            else:
-                if not is_htmx(request):
-                    messages.success(request, self.success_message)
-                    return HttpResponseRedirect(reverse(self.detail_url_name, args=[pk]))
-                context = detail.get_context_data(detail.get_object())
-                context["notice"] = self.success_message
-                return render(request, detail.template_name, context)
-        context = detail.get_context_data(detail.get_object(), forms={self.form_key: form})
-        context["errors"] = errors
-        return render(request, detail.template_name, context, status=status)
+    htmx_in_place = True
 
 
 class TaskListView(ScopedListView):
@@ -226,7 +183,7 @@ class ProgressView(TaskActionView):
 class SubmitView(TaskActionView):
     form_key, success_message = "submit_form", _("Submitted for acceptance.")
 
-    def get_form(self):
+    def get_form(self, obj):
         return SubmitForm(self.request.POST, self.request.FILES, prefix="submit")
 
     def perform(self, task, form):
@@ -236,7 +193,7 @@ class SubmitView(TaskActionView):
 class AcceptView(TaskActionView):
     form_key, success_message = "accept_form", _("Task accepted.")
 
-    def get_form(self):
+    def get_form(self, obj):
         return AcceptForm(self.request.POST, prefix="accept")
 
     def perform(self, task, form):
@@ -246,7 +203,7 @@ class AcceptView(TaskActionView):
 class ReturnView(TaskActionView):
     form_key, success_message = "return_form", _("Task returned for rework.")
 
-    def get_form(self):
+    def get_form(self, obj):
         return ReturnForm(self.request.POST, prefix="return")
 
     def perform(self, task, form):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from twofront.core import scope
-from twofront.core.generic import Column, ScopedDetailView, ScopedListView, ServiceFormView
+from twofront.core.generic import ActionView, Column, ScopedDetailView, ScopedListView, ServiceFormView
 from twofront.enterprise import selectors_commissioners as selectors
 from twofront.enterprise.choices import AppealCategory, AppealStatus
 from twofront.enterprise.forms_commissioners import (
@@ -26,7 +26,6 @@ from twofront.enterprise.forms_commissioners import (
 )
 from twofront.enterprise.models import Appeal, CommissionerAssignment, Visit
 from twofront.enterprise.services import commissioners as services
-from twofront.enterprise.views.supplies import ActionView
 
 
 def _require(user, permission: str) -> None:

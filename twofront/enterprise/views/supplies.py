@@ -1,17 +1,11 @@
 """Pages for supply requests (防疫物资需求申报) and for suppliers and their stock."""
 
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 
 from twofront.core import scope
-from twofront.core.errors import Conflict
-from twofront.core.generic import Column, ScopedDetailView, ScopedListView, ServiceFormView, apply_errors
+from twofront.core.generic import ActionView, Column, ScopedDetailView, ScopedListView, ServiceFormView
 from twofront.enterprise import selectors_supplies as selectors
 from twofront.enterprise.choices import SupplyStatus
 from twofront.enterprise.forms_supplies import (
@@ -112,47 +106,6 @@ class SupplyRequestDetailView(ScopedDetailView):
             can_receive=may["receive"] and status == SupplyStatus.DELIVERED,
         )
         return context
-
-
-class ActionView(LoginRequiredMixin, View):
-    """POST <detail>/<verb>/: one service call, then back to the detail page. A refusal re-renders the
-    detail page with the reason: 422 (invalid input) or 409 (not possible in the record's state)."""
-
-    http_method_names = ["post"]
-    detail_view: type[ScopedDetailView]
-    detail_url_name = ""
-    form_class = None
-    form_key = ""  # the detail page's context name for this action's form
-    success_message = _("Done.")
-
-    def get_form(self, obj):
-        return self.form_class(self.request.POST) if self.form_class else None
-
-    def perform(self, obj, form):  # pragma: no cover - subclasses implement
-        raise NotImplementedError
-
-    def post(self, request, pk: int):
-        detail = self.detail_view(request=request, kwargs={"pk": pk})
-        obj = detail.get_object()
-        form, status, errors = self.get_form(obj), 422, []
-        if form is None or form.is_valid():
-            try:
-                self.perform(obj, form)
-            except ValidationError as exc:
-                if form is None:
-                    errors.extend(exc.messages)
-                else:
-                    apply_errors(form, exc)
-            except Conflict as exc:
-                status = 409
-                errors.append(exc.message)
-            else:
-                messages.success(request, self.success_message)
-                return HttpResponseRedirect(reverse(self.detail_url_name, args=[pk]))
-        forms = {self.form_key: form} if form is not None else {}
-        context = detail.get_context_data(detail.get_object(), forms=forms)
-        context["errors"] = errors
-        return render(request, detail.template_name, context, status=status)
 
 
 class SupplyActionView(ActionView):
