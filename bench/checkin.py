@@ -21,17 +21,17 @@ import json
 import os
 import platform
 import signal
-import statistics
 import subprocess
 import sys
-import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.common import load  # noqa: E402
+
 OUT = ROOT / "bench" / "out"
 BENCH_DB = "twofront_bench_checkin"
 HOST = "127.0.0.1"
@@ -129,50 +129,7 @@ def _serve(bench_url: str, workers: int, threads: int) -> subprocess.Popen:
 
 
 def _load(requests: list[tuple[str, bytes, dict]], clients: int) -> dict:
-    """Sends every request once from `clients` threads (own keep-alive connection each); latencies in ms."""
-    latencies, statuses, lock = [], {}, threading.Lock()
-    cursor = iter(requests)
-    local = threading.local()
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
-        local.mine = []
-        while True:
-            with lock:
-                item = next(cursor, None)
-            if item is None:
-                break
-            path, body, headers = item
-            started = time.perf_counter()
-            try:
-                conn.request("POST", path, body, {"Content-Type": "application/json", **headers})
-                response = conn.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
-                status = 0
-            elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                latencies.append(elapsed)
-                statuses[status] = statuses.get(status, 0) + 1
-        conn.close()
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        for _ in range(clients):
-            pool.submit(worker)
-    wall = time.perf_counter() - started
-    latencies.sort()
-
-    def pct(p: float) -> float:
-        return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))], 1)
-
-    return {"requests": len(latencies), "seconds": round(wall, 2), "per_second": round(len(latencies) / wall, 1),
-            "p50_ms": pct(0.50), "p99_ms": pct(0.99), "mean_ms": round(statistics.fmean(latencies), 1),
-            "statuses": {str(k): v for k, v in sorted(statuses.items())},
-            "load_avg_1m": round(os.getloadavg()[0], 1)}  # the host is shared: how busy it was at the end
+    return load(PORT, requests, clients)
 
 
 def _real(seed: dict, people: list[dict]) -> list:

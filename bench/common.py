@@ -147,7 +147,8 @@ def load(port: int, requests: list[tuple[str, bytes, dict]], clients: int) -> di
     return {"requests": len(latencies), "seconds": round(wall, 2), "per_second": round(len(latencies) / wall, 1),
             "p50_ms": percentile(0.50), "p99_ms": percentile(0.99), "max_ms": round(latencies[-1], 1),
             "mean_ms": round(statistics.fmean(latencies), 1),
-            "statuses": {str(k): v for k, v in sorted(statuses.items())}}
+            "statuses": {str(k): v for k, v in sorted(statuses.items())},
+            "load_avg_1m": round(os.getloadavg()[0], 1)}  # the host may be shared: how busy it was at the end
 
 
 def machine() -> dict:
