@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from twofront.core import scope
-from twofront.core.errors import Conflict
-from twofront.core.generic import Column, ScopedListView, ServiceFormView, apply_errors
+from twofront.core.generic import Column, ScopedListView, ServiceFormView, run_service
 from twofront.prevention import selectors_compounds as selectors
 from twofront.prevention.forms_compounds import (
     ClosureEndForm,
@@ -31,21 +30,6 @@ from twofront.prevention.services import compounds as services
 from twofront.prevention.services.community import EARLIEST_DAY, user_by_username
 
 ROSTER_DAYS = 7
-
-
-def run_service(form, call) -> bool:
-    """Calls the service with a valid form; its field errors and conflicts land on the form."""
-    if not form.is_valid():
-        return False
-    try:
-        call(form.cleaned_data)
-    except ValidationError as exc:
-        apply_errors(form, exc)
-    except Conflict as exc:
-        form.add_error(None, exc.message)
-    else:
-        return True
-    return False
 
 
 class CompoundListView(ScopedListView):
