@@ -8,7 +8,7 @@ class EnterpriseConfig(AppConfig):
     verbose_name = _("Enterprise service and employee health platform")
 
     def ready(self) -> None:
-        from twofront.enterprise import permissions  # noqa: F401  (grants roles their permissions)
+        from twofront.enterprise import facts, permissions  # noqa: F401  (abnormal check-ins as risk facts, grants)
 
         self.register_enterprise_menu()
         self.register_supplies_and_commissioners_menu()

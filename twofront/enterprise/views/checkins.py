@@ -1,17 +1,19 @@
 """Check-in pages: the employee's phone form behind the QR code (no account), HR's day view (coverage,
-missing, abnormal), and the abnormal check-ins officials see for their area."""
+missing, abnormal), and the abnormal check-ins officials see for their area. Each shows the risk status
+(core.risk): the employee their own, with its reasons; HR and officials a level per row, one call per page."""
 
 import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from twofront.core import scope
+from twofront.core import risk, scope
 from twofront.core.generic import Column, ScopedListView, apply_errors
 from twofront.core.middleware import client_ip
 from twofront.enterprise import selectors
@@ -28,7 +30,7 @@ def checkin_form(request, token: str):
     if enterprise is None:
         return render(request, "enterprise/checkin_phone.html", {"unknown": True}, status=404)
     form = CheckinForm(request.POST or None)
-    status, checkin = 200, None
+    status, checkin, own_risk = 200, None, None
     if request.method == "POST":
         status = 422
         if form.is_valid():
@@ -40,6 +42,7 @@ def checkin_form(request, token: str):
                                                   temperature=data["temperature"], symptoms=data["symptoms"],
                                                   location=data["location"], risk_contact=data["risk_contact"])
                 status = 200
+                own_risk = risk.status_for(checkin.employee.person)  # after the write: today's answers count
             except services.TooManyAttempts as exc:
                 form.add_error(None, _("Too many attempts. Please wait %(minutes)s minutes and try again.")
                                % {"minutes": exc.retry_after // 60})
@@ -48,6 +51,7 @@ def checkin_form(request, token: str):
                 apply_errors(form, exc)
     return render(request, "enterprise/checkin_phone.html", {
         "enterprise": enterprise, "form": form, "checkin": checkin, "title": _("Daily health check-in"),
+        "risk": own_risk,
         "symptom_labels": [SYMPTOMS[s] for s in checkin.symptoms] if checkin else []}, status=status)
 
 
@@ -65,10 +69,19 @@ def enterprise_checkins(request, pk: int):
     scope.require(request.user, "enterprise.view_healthcheckin", enterprise)
     day = _day(request.GET.get("day"))
     coverage = selectors.coverage(enterprise, day)
+    missing, abnormal = list(coverage.missing[:500]), list(coverage.abnormal_checkins[:500])
+    with_risk_levels([(e, e.person_id) for e in missing] + [(c, c.employee.person_id) for c in abnormal])
     return render(request, "enterprise/checkins_day.html", {
         "title": _("Check-ins of %(name)s") % {"name": enterprise.name}, "enterprise": enterprise,
-        "coverage": coverage, "missing": coverage.missing[:500], "abnormal": coverage.abnormal_checkins[:500],
-        "symptoms": SYMPTOMS})
+        "coverage": coverage, "missing": missing, "abnormal": abnormal, "symptoms": SYMPTOMS})
+
+
+def with_risk_levels(rows: list[tuple[object, int]]) -> None:
+    """Sets `risk_level` on each (row, person id) from one core.risk call for the whole page. The level only:
+    an employer or an official sees the colour; the reasons stay with the person and the health authorities."""
+    statuses = risk.statuses_for([person_id for _row, person_id in rows])
+    for row, person_id in rows:
+        row.risk_level = statuses[person_id].level
 
 
 @login_required
@@ -97,7 +110,8 @@ class AbnormalCheckinListView(ScopedListView):
                Column("employee.person.id_number_masked", _("National ID")), Column("enterprise.name", _("Enterprise")),
                Column("residence_region.name", _("Residence")), Column("temperature", _("Temperature (°C)")),
                Column("symptom_text", _("Symptoms")), Column("risk_contact", _("Risk contact")),
-               Column("location", _("Location"))]
+               Column("location", _("Location")), Column("risk_badge", _("Risk status"))]
+    template_name = "enterprise/abnormal_checkins.html"  # the generic list, with the risk badges' stylesheet
 
     def base_queryset(self):
         super().base_queryset()  # 403 without the view permission
@@ -105,8 +119,10 @@ class AbnormalCheckinListView(ScopedListView):
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        with_risk_levels([(checkin, checkin.employee.person_id) for checkin in object_list])
         for checkin in object_list:
             checkin.symptom_text = symptom_names(checkin)
+            checkin.risk_badge = render_to_string("enterprise/partials/risk_badge.html", {"level": checkin.risk_level})
         return paginator, page, object_list, is_paginated
 
 
