@@ -16,36 +16,20 @@ Every request checks in a different employee (new rows, as in the morning rush).
 """
 
 import argparse
-import http.client
 import json
 import os
-import platform
-import signal
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.common import load  # noqa: E402
+from bench.common import OUT, Server, analyze, django_env, load, machine, scratch_database  # noqa: E402
 
-OUT = ROOT / "bench" / "out"
 BENCH_DB = "twofront_bench_checkin"
-HOST = "127.0.0.1"
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-PORT = _free_port()
+URLCONF = "bench.urls_checkin"
 
 
 # -- child: seed the benchmark database ----------------------------------------------------------------------
@@ -92,45 +76,6 @@ def child_seed(employees: int) -> None:
 
 # -- parent ---------------------------------------------------------------------------------------------------
 
-def _with_db(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-def _admin(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_with_db(url, "postgres"), autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def _env(bench_url: str) -> dict:
-    return {**os.environ, "DATABASE_URL": bench_url, "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
-            "TWOFRONT_BENCH_URLCONF": "bench.urls_checkin", "ALLOWED_HOSTS": HOST, "PYTHONPATH": str(ROOT)}
-
-
-def _serve(bench_url: str, workers: int, threads: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "twofront.wsgi", "--workers", str(workers), "--threads", str(threads),
-         "--worker-class", "gthread", "--bind", f"{HOST}:{PORT}", "--keep-alive", "30", "--log-level", "warning",
-         "--backlog", "512"], cwd=ROOT, env=_env(bench_url))
-    for _ in range(300):
-        if server.poll() is not None:
-            raise SystemExit("gunicorn exited")
-        try:
-            conn = http.client.HTTPConnection(HOST, PORT, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
-def _load(requests: list[tuple[str, bytes, dict]], clients: int) -> dict:
-    return load(PORT, requests, clients)
-
 
 def _real(seed: dict, people: list[dict]) -> list:
     path = f"/api/v1/enterprise/checkin/{seed['token']}"
@@ -143,19 +88,6 @@ def _bare(seed: dict, employee_ids: list[int]) -> list:
     return [("/bench/bare-checkin", json.dumps({"employee_id": pk, "enterprise_id": seed["enterprise_id"],
                                                 "region_id": seed["region_id"], "temperature": "36.6",
                                                 "location": "厂区"}).encode(), {}) for pk in employee_ids]
-
-
-def _machine() -> dict:
-    import psycopg
-
-    with open("/proc/meminfo") as fh:
-        memory = int(fh.readline().split()[1]) // 1024 // 1024
-    with open("/proc/cpuinfo") as fh:
-        cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), "")
-    with psycopg.connect(_with_db(os.environ["DATABASE_URL"], "postgres")) as conn:
-        version = conn.execute("SHOW server_version").fetchone()[0]
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": memory, "python": platform.python_version(),
-            "postgresql": version}
 
 
 def main() -> None:
@@ -173,41 +105,32 @@ def main() -> None:
     if args.child_seed:
         child_seed(args.child_seed)
         return
-    if "DATABASE_URL" not in os.environ or not os.environ["DATABASE_URL"].startswith("postgres"):
-        raise SystemExit("set DATABASE_URL=postgres://user@host:port/any to name the PostgreSQL server")
     needed = 2 * (args.warmup + args.requests)
     if needed > args.employees:
         raise SystemExit(f"--employees must be at least {needed} (every request checks in someone new)")
-    bench_url = _with_db(os.environ["DATABASE_URL"], BENCH_DB)
-    _admin(bench_url, f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    _admin(bench_url, f"CREATE DATABASE {BENCH_DB}")
-    server = None
-    try:
+    with scratch_database(BENCH_DB, keep=args.keep) as database_url:
+        env = django_env(database_url, URLCONF)
         started = time.perf_counter()
-        subprocess.run([sys.executable, __file__, "--child-seed", str(args.employees)], env=_env(bench_url), check=True)
+        subprocess.run([sys.executable, __file__, "--child-seed", str(args.employees)], env=env, check=True)
         seed = json.loads((OUT / "checkin-seed.json").read_text())
+        (OUT / "checkin-seed.json").unlink()
         print(f"seeded {args.employees} employees in {time.perf_counter() - started:.0f} s", file=sys.stderr)
         people, ids = seed["people"], seed["employee_ids"]
-        server = _serve(bench_url, args.workers, args.threads)
-        w, n = args.warmup, args.requests
-        # warm both paths (connections, caches), then measure: distinct employees everywhere
-        _load(_bare(seed, ids[:w]), args.clients)
-        _load(_real(seed, people[:w]), args.clients)
-        ceiling = _load(_bare(seed, ids[w:w + n]), args.clients)
-        real = _load(_real(seed, people[w:w + n]), args.clients)
-    finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
-        if not args.keep:
-            _admin(bench_url, f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        (OUT / "checkin-seed.json").unlink(missing_ok=True)
+        with Server(env, workers=args.workers, threads=args.threads) as server:
+            w, n = args.warmup, args.requests
+            # warm both paths (connections, caches), then measure: distinct employees everywhere
+            load(server.port, _bare(seed, ids[:w]), args.clients)
+            load(server.port, _real(seed, people[:w]), args.clients)
+            analyze(database_url)  # as autovacuum would have, now that the written tables hold rows
+            ceiling = load(server.port, _bare(seed, ids[w:w + n]), args.clients)
+            real = load(server.port, _real(seed, people[w:w + n]), args.clients)
+        host = machine()
     for name, figures in (("ceiling", ceiling), ("real", real)):
         if figures["statuses"] != {"200": figures["requests"]}:
             raise SystemExit(f"{name}: not every request succeeded: {figures['statuses']}")
     result = {"benchmark": "checkin", "employees": args.employees, "clients": args.clients,
               "server": f"gunicorn gthread {args.workers}x{args.threads}", "ceiling": ceiling, "real": real,
-              "real_vs_ceiling": round(real["per_second"] / ceiling["per_second"], 2), "machine": _machine()}
+              "real_vs_ceiling": round(real["per_second"] / ceiling["per_second"], 2), "machine": host}
     print(f"{'endpoint':<10} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  statuses")
     for name in ("ceiling", "real"):
         r = result[name]

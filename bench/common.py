@@ -3,7 +3,7 @@ bench.settings_bench with a bench URLconf, a bounded closed-loop load of N clien
 
     from bench.common import Server, load, machine, scratch_database
 
-bench/passage.py uses it; bench/checkin.py has the same pieces inline and could switch to these.
+bench/checkin.py and bench/passage.py use them.
 """
 
 import http.client
@@ -59,6 +59,17 @@ def scratch_database(name: str, *, keep: bool = False):
     finally:
         if not keep:
             _admin(server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(identifier))
+
+
+def analyze(database_url: str) -> None:
+    """ANALYZE the benchmark database. The tables a benchmark writes are empty when it seeds; after the warm-up
+    they hold rows, and a running system's autovacuum would have analyzed them (its first pass comes only after
+    a minute, so within a run the planner would keep estimating an empty table, e.g. scanning all passages
+    instead of using the traveller's index)."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("ANALYZE")
 
 
 def django_env(database_url: str, urlconf: str) -> dict:

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import OUT, Server, django_env, load, machine, scratch_database  # noqa: E402
+from bench.common import OUT, Server, analyze, django_env, load, machine, scratch_database  # noqa: E402
 
 BENCH_DB = "twofront_bench_passage"
 URLCONF = "bench.urls_passage"
@@ -139,6 +139,7 @@ def main() -> None:
             warm, measured = range(args.warmup), range(args.warmup, needed)
             load(server.port, bare_requests(seed, warm), args.clients)  # connections, plans, caches
             load(server.port, real_requests(seed, warm), args.clients)
+            analyze(database_url)  # as autovacuum would have, now that the written tables hold rows
             ceiling = load(server.port, bare_requests(seed, measured), args.clients)
             real = load(server.port, real_requests(seed, measured), args.clients)
         figures = machine()

@@ -3,6 +3,8 @@
 import datetime
 import decimal
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection
 from django.db.models import Model
@@ -81,8 +83,33 @@ def record(actor, action: str, obj: Model | None = None, *, changes: dict | None
     return insert(event)
 
 
+_deferred: ContextVar[list | None] = ContextVar("audit_deferred", default=None)
+
+
+@contextmanager
+def deferred():
+    """Events recorded in the block are written together, in one INSERT, when it ends without an error (for a
+    service that records several). Use it inside the writing transaction; nested blocks join the outermost.
+    Until then a recorded event has no id."""
+    if _deferred.get() is not None:
+        yield
+        return
+    token = _deferred.set([])
+    try:
+        yield
+        events = _deferred.get()
+    finally:
+        _deferred.reset(token)
+    if events:
+        AuditEvent.objects.bulk_create(events)
+
+
 def insert(event: dict) -> AuditEvent:
     """Writes an event made by values() (for a service that builds the event before its object has an id)."""
+    pending = _deferred.get()
+    if pending is not None:
+        pending.append(AuditEvent(**event))
+        return pending[-1]
     return AuditEvent.objects.create(**event)
 
 

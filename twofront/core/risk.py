@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -59,12 +61,21 @@ class RiskStatus:
 
 FactProvider = Callable[[list[int], datetime.date], dict[int, list[Fact]]]
 _PROVIDERS: dict[str, FactProvider] = {}
+# Per provider, SQL that selects the ids, among `{ids}`, of persons with any row it could make facts of.
+_PRESENCE: dict[str, list[str]] = {}
+_SQL: dict[int, tuple[str, int]] = {}  # persons -> (statement, times the ids are bound)
+_CHUNK = 200
 
 
-def register_fact_provider(name: str, provider: FactProvider) -> None:
+def register_fact_provider(name: str, provider: FactProvider, *, presence: Iterable[str] = ()) -> None:
     """`provider(person_ids, since)` returns facts per person id (only those dated on/after `since`
-    or still current matter)."""
+    or still current matter). `presence`: one-column SELECTs of person ids with a `{ids}` placeholder
+    (e.g. "SELECT person_id FROM t WHERE person_id IN {ids}"), covering every row the provider reads; then
+    the provider is asked only about persons they return. Most people at a checkpoint have no records, so
+    one query over every provider's tables replaces a query (and its ORM compilation) per provider."""
     _PROVIDERS[name] = provider
+    _PRESENCE[name] = list(presence)
+    _SQL.clear()
 
 
 DEFAULT_RULES: list[dict] = [
@@ -121,9 +132,31 @@ def validate_rules(rules) -> list[dict]:
     return rules
 
 
+_RULE_SETS: dict[int, tuple[int, list[dict]]] = {}  # rule set id -> (version, rules); a version never changes
+
+
+def _forget_rule_sets(**_kwargs) -> None:
+    _RULE_SETS.clear()
+
+
+post_save.connect(_forget_rule_sets, sender=RiskRuleSet, dispatch_uid="core.risk.rule_sets")
+post_delete.connect(_forget_rule_sets, sender=RiskRuleSet, dispatch_uid="core.risk.rule_sets.deleted")
+
+
+def _rule_set(rule_set_id: int | None) -> tuple[int, list[dict]]:
+    if rule_set_id is None:
+        return 0, DEFAULT_RULES
+    if rule_set_id not in _RULE_SETS:
+        found = RiskRuleSet.objects.filter(pk=rule_set_id).values_list("version", "rules").first()
+        if found is None:
+            return active_rule_set()
+        _RULE_SETS[rule_set_id] = found
+    return _RULE_SETS[rule_set_id]
+
+
 def active_rule_set() -> tuple[int, list[dict]]:
-    current = RiskRuleSet.objects.filter(active=True).values_list("version", "rules").first()
-    return current if current else (0, DEFAULT_RULES)
+    current = RiskRuleSet.objects.filter(active=True).values_list("pk", flat=True).first()
+    return _rule_set(current) if current is not None else (0, DEFAULT_RULES)
 
 
 def _matches(spec: dict, fact: Fact) -> bool:
@@ -167,22 +200,75 @@ def evaluate(facts: Iterable[Fact], rules: list[dict], today: datetime.date, ver
     return RiskStatus(worst, reasons, changes_on, version)
 
 
-def facts_for(person_ids: list[int], today: datetime.date) -> dict[int, list[Fact]]:
+_RULES, _OVERRIDES = "core.rules", "core.overrides"
+
+
+def _presence_sql(count: int) -> tuple[str, int]:
+    """One statement: the active rule set's id, then (part, person id) for every presence SELECT that has the
+    person. Parts are numbered in registration order; a provider without presence SELECTs is always asked."""
+    if count not in _SQL:
+        ids = f"({', '.join(['%s'] * count)})"
+        parts = [f"SELECT 0, id FROM {RiskRuleSet._meta.db_table} WHERE active",  # noqa: S608 (model's table)
+                 f"SELECT 1, person_id FROM {RiskOverride._meta.db_table} WHERE person_id IN {ids}"]  # noqa: S608
+        uses = 1
+        for number, name in enumerate(_PROVIDERS, start=2):
+            parts += [f"SELECT {number}, p.* FROM ({sql.format(ids=ids)}) p" for sql in _PRESENCE[name]]
+            uses += sum(sql.count("{ids}") for sql in _PRESENCE[name])
+        _SQL[count] = (" UNION ".join(parts), uses)
+    return _SQL[count]
+
+
+def _present(person_ids: list[int]) -> tuple[int | None, dict[str, set[int]]]:
+    """The active rule set's id and, per provider (and overrides), which of the persons it may have facts of."""
+    sql, uses = _presence_sql(len(person_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, person_ids * uses)
+        rows = cursor.fetchall()
+    names = [_RULES, _OVERRIDES, *_PROVIDERS]
+    found: dict[str, set[int]] = defaultdict(set)
+    for part, value in rows:
+        found[names[part]].add(value)
+    rule_set = next(iter(found.pop(_RULES, ())), None)
+    for name in _PROVIDERS:
+        if not _PRESENCE[name]:
+            found[name] = set(person_ids)
+    return rule_set, found
+
+
+def facts_for(person_ids: list[int], today: datetime.date,
+              present: dict[str, set[int]] | None = None) -> dict[int, list[Fact]]:
+    """Every provider's facts of the persons; `present` (from _present) skips providers with nothing on them."""
     since = today - datetime.timedelta(days=60)
     merged: dict[int, list[Fact]] = defaultdict(list)
-    for provider in _PROVIDERS.values():
-        for person_id, facts in provider(person_ids, since).items():
+    for name, provider in _PROVIDERS.items():
+        asked = person_ids if present is None else [p for p in person_ids if p in present.get(name, ())]
+        if not asked:
+            continue
+        for person_id, facts in provider(asked, since).items():
             merged[person_id].extend(facts)
     return merged
 
 
 def statuses_for(person_ids: list[int], today: datetime.date | None = None) -> dict[int, RiskStatus]:
-    """Statuses of many persons at once (one query per provider, not per person)."""
+    """Statuses of many persons at once: one query tells which providers have anything on them, then one
+    query per such provider (none for people without records)."""
     today = today or timezone.localdate()
-    version, rules = active_rule_set()
-    facts = facts_for(person_ids, today)
+    person_ids = list(dict.fromkeys(person_ids))
+    if len(person_ids) > _CHUNK:  # bounded statements (and SQLite's limit on bound values)
+        result: dict[int, RiskStatus] = {}
+        for start in range(0, len(person_ids), _CHUNK):
+            result.update(statuses_for(person_ids[start:start + _CHUNK], today))
+        return result
+    if not person_ids:
+        return {}
+    rule_set, present = _present(person_ids)
+    version, rules = _rule_set(rule_set)
+    facts = facts_for(person_ids, today, present)
     result = {pid: evaluate(facts.get(pid, ()), rules, today, version) for pid in person_ids}
-    overrides = RiskOverride.objects.filter(person_id__in=person_ids, revoked_at__isnull=True, until__gte=today)
+    if not present.get(_OVERRIDES):
+        return result
+    overrides = RiskOverride.objects.filter(person_id__in=present[_OVERRIDES], revoked_at__isnull=True,
+                                            until__gte=today)
     for override in overrides.order_by("created_at"):
         status = result[override.person_id]
         status.level, status.overridden, status.override_reason = override.level, True, override.reason

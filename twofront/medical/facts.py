@@ -40,4 +40,5 @@ def case_facts(person_ids: list[int], since: datetime.date) -> dict[int, list[Fa
     return facts
 
 
-register_fact_provider("medical.cases", case_facts)
+register_fact_provider("medical.cases", case_facts, presence=[
+    f"SELECT person_id FROM {Case._meta.db_table} WHERE person_id IN {{ids}}"])  # noqa: S608

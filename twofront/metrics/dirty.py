@@ -16,6 +16,8 @@ its lock, is inserted. Rows are handled in sorted order, so two writers never de
 
 import datetime
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection
 from django.db.models import Model
@@ -36,16 +38,36 @@ WITH cells (source, region_id, day) AS MATERIALIZED (
      held AS MATERIALIZED (
         SELECT d.source, d.region_id, d.day FROM {_TABLE} d
         JOIN cells c ON d.source = c.source AND d.region_id = c.region_id AND d.day = c.day
-        ORDER BY d.region_id, d.day FOR KEY SHARE OF d),
+        ORDER BY d.region_id, d.day, d.source FOR KEY SHARE OF d),
      added AS (
         INSERT INTO {_TABLE} (source, region_id, day, marked_at)
         SELECT c.source, c.region_id, c.day, now() FROM cells c
         WHERE NOT EXISTS (SELECT FROM held h WHERE h.source = c.source AND h.region_id = c.region_id
                           AND h.day = c.day)
-        ORDER BY c.region_id, c.day
+        ORDER BY c.region_id, c.day, c.source
         ON CONFLICT (source, region_id, day) DO NOTHING RETURNING 1)
 SELECT (SELECT count(*) FROM held) + (SELECT count(*) FROM added)
 """  # noqa: S608 (the table name is the model's own)
+
+
+_deferred: ContextVar[set | None] = ContextVar("metrics_dirty_deferred", default=None)
+
+
+@contextmanager
+def deferred():
+    """Cells touched in the block are marked together, in one statement, when it ends without an error.
+    For a service that touches several models: use it inside the writing transaction (the cells must
+    commit with the records); nested blocks join the outermost."""
+    if _deferred.get() is not None:
+        yield
+        return
+    token = _deferred.set(set())
+    try:
+        yield
+        cells = _deferred.get()
+    finally:
+        _deferred.reset(token)
+    _mark(sorted(cells, key=lambda c: (c[1], c[2], c[0])))
 
 
 def _label(model) -> str:
@@ -75,18 +97,27 @@ def touch_many(model: type[Model] | str, cells: Iterable[tuple[int, datetime.dat
     """Marks (region id, day) cells of a source model dirty; duplicates are ignored. Returns cells marked.
     Call it inside the transaction that writes the records, so the cells commit with them."""
     source, rows = _label(model), cells_of(cells)
-    for start in range(0, len(rows), _BATCH):
-        batch = rows[start:start + _BATCH]
-        if connection.vendor == "postgresql":
-            _touch_postgresql(source, batch)
-        else:  # SQLite: one writer at a time, so "insert unless there" is all it takes
-            DirtyCell.objects.bulk_create([DirtyCell(source=source, region_id=r, day=d) for r, d in batch],
-                                          ignore_conflicts=True)
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update((source, r, d) for r, d in rows)
+    else:
+        _mark([(source, r, d) for r, d in rows])
     return len(rows)
 
 
-def _touch_postgresql(source: str, batch: list[tuple[int, datetime.date]]) -> None:
-    params = [[source] * len(batch), [r for r, _d in batch], [d for _r, d in batch]]
+def _mark(cells: list[tuple[str, int, datetime.date]]) -> None:
+    """(source, region id, day) cells, sorted by region and day, marked dirty in batches."""
+    for start in range(0, len(cells), _BATCH):
+        batch = cells[start:start + _BATCH]
+        if connection.vendor == "postgresql":
+            _touch_postgresql(batch)
+        else:  # SQLite: one writer at a time, so "insert unless there" is all it takes
+            DirtyCell.objects.bulk_create([DirtyCell(source=s, region_id=r, day=d) for s, r, d in batch],
+                                          ignore_conflicts=True)
+
+
+def _touch_postgresql(batch: list[tuple[str, int, datetime.date]]) -> None:
+    params = [[s for s, _r, _d in batch], [r for _s, r, _d in batch], [d for _s, _r, d in batch]]
     with connection.cursor() as cursor:
         for _attempt in range(5):
             cursor.execute(_TOUCH_PG, params)

@@ -75,4 +75,5 @@ def passage_facts(person_ids: list[int], since: datetime.date) -> dict[int, list
     return facts
 
 
-register_fact_provider("passages", passage_facts)
+register_fact_provider("passages", passage_facts, presence=[
+    f"SELECT person_id FROM {PassageTraveller._meta.db_table} WHERE person_id IN {{ids}}"])  # noqa: S608

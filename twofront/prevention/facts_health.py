@@ -39,4 +39,6 @@ def health_facts(person_ids: list[int], since: datetime.date) -> dict[int, list[
     return facts
 
 
-register_fact_provider("prevention.health", health_facts)
+register_fact_provider("prevention.health", health_facts, presence=[
+    f"SELECT person_id FROM {model._meta.db_table} WHERE person_id IN {{ids}}"  # noqa: S608 (the model's table)
+    for model in (KeyPersonEntry, QuarantineStay, NucleicTest)])

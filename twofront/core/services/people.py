@@ -71,7 +71,6 @@ def _clean_name(name: str) -> str:
     return name
 
 
-@transaction.atomic
 def create_person(*, actor, name: str, id_number: str, region: Region, phone: str = "", address: str = "",
                   on_behalf_of: Organisation | None = None) -> Person:
     """`on_behalf_of`: a unit whose staff register the people they deal with wherever those live (a
@@ -87,16 +86,21 @@ def create_person(*, actor, name: str, id_number: str, region: Region, phone: st
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    if Person.objects.filter(id_number_index=fields["id_number_index"]).exists():
-        raise field_error("id_number", _("This national ID is already registered."))
     person = Person(region=region, address=(address or "").strip()[:255], **fields)
-    try:
-        with transaction.atomic():
-            person.save()
-    except IntegrityError:
+    # The unique blind index is the duplicate check (no lookup first). Inside a caller's transaction this
+    # joins it instead of opening a savepoint; the insert's own savepoint keeps that transaction usable
+    # when the number is taken, and the error is raised after the block so the caller may carry on.
+    with transaction.atomic(savepoint=False):
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:
+            person = None
+        else:
+            audit.record(actor, "core.person.created", person, changes=audit.diff({}, audit.snapshot(person)))
+            touch(Person, region_id=person.region_id, day=person.created_at)
+    if person is None:
         raise field_error("id_number", _("This national ID is already registered."))
-    audit.record(actor, "core.person.created", person, changes=audit.diff({}, audit.snapshot(person)))
-    touch(Person, region_id=person.region_id, day=person.created_at)
     return person
 
 

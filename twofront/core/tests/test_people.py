@@ -108,6 +108,42 @@ def test_delete_is_audited(personas, person_nanming):
     assert event.object_id == str(pk) and "id_number_masked" in event.changes
 
 
+def test_deferred_audit_events_are_written_together_at_the_end_or_not_at_all(personas):
+    from django.test.utils import CaptureQueriesContext
+
+    from twofront.core import audit
+
+    actor = personas["nanming"]
+    with CaptureQueriesContext(connection) as queries, audit.deferred():
+        first = audit.record(actor, "test.one", changes={"phone": "13800000000"})
+        with audit.deferred():  # a nested block joins the outer one
+            audit.record(actor, "test.two")
+        assert first.pk is None and not AuditEvent.objects.filter(action__startswith="test.").exists()
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "core_auditevent"')]
+    assert len(inserts) == 1  # one INSERT of both events, at the end
+    events = AuditEvent.objects.filter(action__startswith="test.").order_by("pk")
+    assert [e.action for e in events] == ["test.one", "test.two"]
+    assert events[0].changes == {"phone": "[redacted]"} and events[0].actor_username == actor.username
+    with pytest.raises(RuntimeError), audit.deferred():
+        audit.record(actor, "test.three")
+        raise RuntimeError("the write failed")
+    assert not AuditEvent.objects.filter(action="test.three").exists()
+
+
+def test_a_taken_number_inside_a_transaction_leaves_it_usable(personas, person_nanming):
+    # no lookup first: the unique index refuses it, and the caller's transaction carries on
+    from django.db import transaction
+
+    number = pii.decrypt(person_nanming.id_number_ct)
+    with transaction.atomic():
+        with pytest.raises(ValidationError) as refused:
+            people.create_person(actor=personas["nanming"], name="重复", id_number=number,
+                                 region=person_nanming.region)
+        assert "id_number" in refused.value.message_dict
+        assert Person.objects.filter(pk=person_nanming.pk).exists()
+    assert not AuditEvent.objects.filter(action="core.person.created", object_repr__contains="重复").exists()
+
+
 def test_visible_to_limits_each_persona_to_their_jurisdiction(personas, make_person):
     in_grid = make_person("520102001001001")
     other_grid = make_person("520102001001002")

@@ -97,3 +97,46 @@ def test_override_replaces_the_status_until_a_date_and_is_audited(personas, pers
     assert result.level == "red" and result.overridden and result.changes_on == until + datetime.timedelta(days=1)
     assert risk.status_for(person_nanming, today=until + datetime.timedelta(days=1)).level == "green"
     assert AuditEvent.objects.filter(action="core.risk.overridden", reason="流调发现密接").exists()
+
+
+def test_the_active_rule_set_is_read_once_per_version(personas, person_nanming):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert risk.statuses_for([person_nanming.pk])[person_nanming.pk].rule_version == 1
+    with CaptureQueriesContext(connection) as queries:
+        risk.statuses_for([person_nanming.pk])
+    assert len(queries.captured_queries) == 1  # the presence query names the active set; its rules are cached
+    risk_services.publish_rule_set(actor=personas["commander"], rules=RULES, notes="v2")
+    assert risk.statuses_for([person_nanming.pk])[person_nanming.pk].rule_version == 2
+
+
+def test_providers_are_asked_only_about_persons_their_presence_sql_finds(monkeypatch, person_nanming):
+    from twofront.core.models import Person
+
+    asked = {"with": [], "without": []}
+
+    def provider(name):
+        def facts(person_ids, since):
+            asked[name].append(list(person_ids))
+            return {pid: [risk.Fact("key_category", D, "close_contact")] for pid in person_ids}
+        return facts
+
+    monkeypatch.setattr(risk, "_PROVIDERS", {})
+    monkeypatch.setattr(risk, "_PRESENCE", {})
+    monkeypatch.setattr(risk, "_SQL", {})
+    table = Person._meta.db_table
+    # "with" has records of person_nanming only; "without" declares no presence SQL, so it is always asked
+    risk.register_fact_provider("with", provider("with"), presence=[
+        f"SELECT id FROM {table} WHERE id IN {{ids}} AND id = {person_nanming.pk}"])  # noqa: S608
+    risk.register_fact_provider("without", provider("without"))
+    statuses = risk.statuses_for([person_nanming.pk, 10**9], today=D)
+    assert asked == {"with": [[person_nanming.pk]], "without": [[person_nanming.pk, 10**9]]}
+    assert statuses[person_nanming.pk].level == statuses[10**9].level == "red"
+
+
+@pytest.mark.django_db
+def test_many_persons_are_evaluated_in_bounded_statements():
+    ids = list(range(10**9, 10**9 + 450))
+    statuses = risk.statuses_for(ids)
+    assert set(statuses) == set(ids) and {s.level for s in statuses.values()} == {"green"}

@@ -122,6 +122,33 @@ def test_touch_marks_each_cell_once(personas):
     assert DirtyCell.objects.count() == 2
 
 
+def test_deferred_touches_of_several_models_are_marked_together_at_the_end(personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from twofront.metrics import dirty
+
+    grid, other = personas.region(GRID_1).pk, personas.region(GRID_2).pk
+    with CaptureQueriesContext(connection) as queries, dirty.deferred():
+        touch_many(Person, [(grid, MARCH_1), (other, MARCH_1)])
+        with dirty.deferred():  # a nested block joins the outer one
+            touch(User, region_id=grid, day=MARCH_1)
+        touch(Person, region_id=grid, day=MARCH_1)
+        assert not DirtyCell.objects.exists()
+    assert len(queries.captured_queries) == 2  # the check above, then one statement for the three cells
+    assert set(DirtyCell.objects.values_list("source", "region_id", "day")) == {
+        ("core.person", grid, MARCH_1), ("core.person", other, MARCH_1), ("core.user", grid, MARCH_1)}
+
+
+def test_deferred_touches_are_dropped_when_the_block_fails(personas):
+    from twofront.metrics import dirty
+
+    with pytest.raises(RuntimeError), dirty.deferred():
+        touch(Person, region_id=personas.region(GRID_1).pk, day=MARCH_1)
+        raise RuntimeError("the write failed")
+    assert not DirtyCell.objects.exists()
+
+
 def test_refresh_works_in_batches(persons_on, refresh, raw_counts):
     for offset in range(5):
         persons_on(MARCH_1 + datetime.timedelta(days=offset), GRID_1)

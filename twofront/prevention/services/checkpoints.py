@@ -22,6 +22,7 @@ from twofront.core.errors import Conflict, field_error
 from twofront.core.identity import IdentityError, mask_national_id, parse_national_id, parse_plate
 from twofront.core.models import AuditEvent, DutyShift, Organisation, Person, PostType, Region, User
 from twofront.core.services import people
+from twofront.metrics import dirty
 from twofront.metrics.dirty import touch_many
 from twofront.prevention.choices import CheckpointKind, Decision, PassageStatus, VehicleType
 from twofront.prevention.facts_checkpoints import province_name
@@ -286,7 +287,6 @@ def _audit_travellers(travellers: list[PassageTraveller]) -> list[dict]:
     return [{"person": t.person_id, "decision": t.decision, "risk": t.risk_level} for t in travellers]
 
 
-@transaction.atomic
 def register_passage(checkpoint: Checkpoint, *, actor, plate: str, vehicle_type: str, origin_province: str,
                      origin_city: str = "", destination: Region | None, travellers: list[dict]) -> Passage:
     """A vehicle and every person in it, checked by staff: travellers are [{"id_number", "name" (needed
@@ -300,15 +300,18 @@ def register_passage(checkpoint: Checkpoint, *, actor, plate: str, vehicle_type:
     found = _registered(rows, errors)
     if errors:
         raise ValidationError(errors)
-    registered = {p.pk for p in found.values()}
-    persons = _find_or_add_persons(rows, found, actor=actor, checkpoint=checkpoint, region=destination)
-    passage = Passage.objects.create(checkpoint=checkpoint, region=checkpoint.region, registered_by=actor,
-                                     status=PassageStatus.CONFIRMED, confirmed_at=timezone.now(), **fields)
-    saved = _save_travellers(passage, rows, persons, new={p.pk for p in persons} - registered)
-    audit.record(actor, "prevention.passage.registered", passage, region=checkpoint.region,
-                 changes={"plate": passage.plate, "origin": f"{passage.origin_province}{passage.origin_city}",
-                          "destination": destination.code, "travellers": _audit_travellers(saved)})
-    _touch(passage)
+    # The hot path of a checkpoint: no savepoint of its own inside the caller's transaction (any error
+    # rolls the whole request back), and the audit events and dirty cells of the car go in one statement each.
+    with transaction.atomic(savepoint=False), audit.deferred(), dirty.deferred():
+        registered = {p.pk for p in found.values()}
+        persons = _find_or_add_persons(rows, found, actor=actor, checkpoint=checkpoint, region=destination)
+        passage = Passage.objects.create(checkpoint=checkpoint, region=checkpoint.region, registered_by=actor,
+                                         status=PassageStatus.CONFIRMED, confirmed_at=timezone.now(), **fields)
+        saved = _save_travellers(passage, rows, persons, new={p.pk for p in persons} - registered)
+        audit.record(actor, "prevention.passage.registered", passage, region=checkpoint.region,
+                     changes={"plate": passage.plate, "origin": f"{passage.origin_province}{passage.origin_city}",
+                              "destination": destination.code, "travellers": _audit_travellers(saved)})
+        _touch(passage)
     return passage
 
 

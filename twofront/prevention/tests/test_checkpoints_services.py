@@ -181,6 +181,28 @@ def test_a_retry_with_the_same_key_creates_one_passage(kit):
     assert other.status_code == 422 and counts() == before
 
 
+def test_a_car_costs_a_bounded_number_of_statements(kit):
+    # the checkpoint's hot path: one known traveller and one new, through the API with a key. The risk status
+    # is one query for people without records; the car's audit events and dirty cells are one statement each.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, url = kit.client("staff_nanming"), f"{API}/checkpoints/{kit.nanming.pk}/passages"
+    assert post(client, url, passage_body(traveller(40)), HTTP_IDEMPOTENCY_KEY="warm").status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        response = post(client, url, passage_body(traveller(40, is_driver=True), traveller(41)),
+                        HTTP_IDEMPOTENCY_KEY="car-7")
+    assert response.status_code == 201
+    statements = [q["sql"] for q in queries.captured_queries]
+    # session and user (a token costs the same), roles, checkpoint; key; destination; registry lookup; the new
+    # person (savepoint, insert, release); passage; risk presence; the driver's earlier passage; travellers;
+    # dirty cells; audit events; key response; savepoints for BEGIN/COMMIT (31 statements before 2026-11-25)
+    assert len(statements) <= 19, statements
+    assert sum(s.startswith('INSERT INTO "core_auditevent"') for s in statements) == 1
+    assert AuditEvent.objects.filter(action__in=["core.person.created", "prevention.passage.registered"],
+                                     request_id=AuditEvent.objects.latest("pk").request_id).count() == 2
+
+
 def test_the_desk_page_is_idempotent_too(kit):
     client, url = kit.client("staff_nanming"), f"/prevention/checkpoints/{kit.nanming.pk}/register/"
     page = client.get(url).content.decode()
