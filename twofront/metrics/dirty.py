@@ -26,28 +26,11 @@ from django.utils import timezone
 from twofront.metrics.models import DirtyCell
 
 _BATCH = 1000
-_TABLE = DirtyCell._meta.db_table
 
-# PostgreSQL: lock the cells that exist (key share: writers do not block each other), insert the others.
-# `held` is read by `added` for every cell it considers, so a cell is locked before it is inserted.
-# Returns how many cells this transaction now holds; fewer than asked means that a concurrent writer
-# inserted one first (we waited for its commit and did nothing): the caller runs it again.
-_TOUCH_PG = f"""
-WITH cells (source, region_id, day) AS MATERIALIZED (
-        SELECT * FROM unnest(%s::varchar[], %s::bigint[], %s::date[])),
-     held AS MATERIALIZED (
-        SELECT d.source, d.region_id, d.day FROM {_TABLE} d
-        JOIN cells c ON d.source = c.source AND d.region_id = c.region_id AND d.day = c.day
-        ORDER BY d.region_id, d.day, d.source FOR KEY SHARE OF d),
-     added AS (
-        INSERT INTO {_TABLE} (source, region_id, day, marked_at)
-        SELECT c.source, c.region_id, c.day, now() FROM cells c
-        WHERE NOT EXISTS (SELECT FROM held h WHERE h.source = c.source AND h.region_id = c.region_id
-                          AND h.day = c.day)
-        ORDER BY c.region_id, c.day, c.source
-        ON CONFLICT (source, region_id, day) DO NOTHING RETURNING 1)
-SELECT (SELECT count(*) FROM held) + (SELECT count(*) FROM added)
-"""  # noqa: S608 (the table name is the model's own)
+# PostgreSQL: the function metrics_touch (migration 0003) locks the cells that exist (key share: writers do not
+# block each other) and inserts the others, retrying when a concurrent writer inserted one first. A writer may
+# call it inside its own write statement (`touch_sql`).
+_TOUCH_PG = "SELECT metrics_touch(%s::varchar[], %s::bigint[], %s::date[])"
 
 
 _deferred: ContextVar[set | None] = ContextVar("metrics_dirty_deferred", default=None)
@@ -116,11 +99,15 @@ def _mark(cells: list[tuple[str, int, datetime.date]]) -> None:
                                           ignore_conflicts=True)
 
 
+def touch_sql(model: type[Model] | str, cells) -> tuple[str, list]:
+    """PostgreSQL: the SQL expression (and its parameters) that marks the cells, for a writer's own statement,
+    e.g. a data-modifying CTE's `SELECT metrics_touch(...) FROM written` (it runs only if the main query reads it)."""
+    source, rows = _label(model), cells_of(cells)
+    return "metrics_touch(%s::varchar[], %s::bigint[], %s::date[])", [
+        [source] * len(rows), [r for r, _d in rows], [d for _r, d in rows]]
+
+
 def _touch_postgresql(batch: list[tuple[str, int, datetime.date]]) -> None:
     params = [[s for s, _r, _d in batch], [r for _s, r, _d in batch], [d for _s, _r, d in batch]]
     with connection.cursor() as cursor:
-        for _attempt in range(5):
-            cursor.execute(_TOUCH_PG, params)
-            if cursor.fetchone()[0] >= len(batch):
-                return
-    raise RuntimeError("metrics: could not mark dirty cells")  # five races in a row: never seen
+        cursor.execute(_TOUCH_PG, params)

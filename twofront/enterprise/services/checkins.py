@@ -31,7 +31,7 @@ from twofront.core.models import Person
 from twofront.core.scope import require
 from twofront.core.services.people import id_number_index
 from twofront.enterprise.models import CheckinFailure, Employee, Enterprise, HealthCheckin
-from twofront.metrics.dirty import touch_many
+from twofront.metrics.dirty import touch_many, touch_sql
 
 SYMPTOMS = {
     "fever": gettext_lazy("Fever"),
@@ -258,13 +258,24 @@ ON CONFLICT (employee_id, day) DO UPDATE SET temperature = EXCLUDED.temperature,
 RETURNING id, submitted_at"""
 
 
-@transaction.atomic(savepoint=False)
 def _write_checkin_postgresql(employee: Employee, *, actor, fields: dict, before, claim: Claim | None,
                               respond: Respond | None) -> HealthCheckin | None:
-    checkin = _new_checkin(employee, fields)
     if before is _UNREAD:  # an actor's check-in: the day's row, locked, for the audit event's "before"
-        existing = HealthCheckin.objects.select_for_update().filter(employee=employee, day=checkin.day).first()
-        before = audit.snapshot(existing) if existing else None
+        with transaction.atomic(savepoint=False):
+            existing = (HealthCheckin.objects.select_for_update()
+                        .filter(employee=employee, day=timezone.localdate()).first())
+            return _write_statement(employee, actor=actor, fields=fields, claim=claim, respond=respond,
+                                    before=audit.snapshot(existing) if existing else None)
+    # The QR path read the day's row already: the whole write is the one statement below, committed on its
+    # own (no BEGIN/COMMIT round trips).
+    return _write_statement(employee, actor=actor, fields=fields, before=before, claim=claim, respond=respond)
+
+
+def _write_statement(employee: Employee, *, actor, fields: dict, before, claim: Claim | None,
+                     respond: Respond | None) -> HealthCheckin | None:
+    """One statement: the key row, the upsert, its audit event and its dirty cells (metrics_touch, which takes
+    its share locks after the upsert; they last until this statement's commit)."""
+    checkin = _new_checkin(employee, fields)
     parts, params = [], []
     if claim is not None:
         status, body = respond(checkin)
@@ -279,14 +290,17 @@ def _write_checkin_postgresql(employee: Employee, *, actor, fields: dict, before
                                                source="checkin")
     parts.append(f"event AS ({event_sql})")
     params += event_params
+    touch, touch_params = touch_sql(HealthCheckin, _cells(checkin))
+    parts.append(f"touched AS (SELECT {touch} AS cells FROM checkin)")  # noqa: S608 (our own SQL)
+    params += touch_params
     with connection.cursor() as cursor:
-        cursor.execute("WITH " + ",\n".join(parts) + "\nSELECT id, submitted_at FROM checkin", params)
+        # The main query reads `touched`, so the cells are marked whenever a row was written.
+        cursor.execute("WITH " + ",\n".join(parts) + "\nSELECT c.id, c.submitted_at, t.cells FROM checkin c, touched t",
+                       params)
         row = cursor.fetchone()
     if row is None:
         return None  # the key was taken: nothing written
-    checkin.pk, checkin.submitted_at = row
-    # In the transaction, last (its share lock is held only until the commit that follows).
-    touch_many(HealthCheckin, _cells(checkin))
+    checkin.pk, checkin.submitted_at = row[0], row[1]
     return checkin
 
 
