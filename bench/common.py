@@ -115,6 +115,32 @@ class Server:
             self.process.wait(timeout=30)
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_role() -> dict[str, float]:
+    """CPU seconds used so far by the server (gunicorn), the database (postgres) and this load client. Read
+    before and after a run: the difference per request says where its time went (the host's two cores are
+    shared by all three)."""
+    totals = {"server": 0.0, "database": 0.0}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/cmdline", "rb") as fh:
+                command = fh.read()
+            with open(f"/proc/{entry.name}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile
+        role = "server" if b"gunicorn" in command else "database" if command.startswith(b"postgres") else None
+        if role:
+            totals[role] += (int(fields[11]) + int(fields[12])) / _TICK  # utime + stime
+    usage = os.times()
+    totals["client"] = usage.user + usage.system
+    return totals
+
+
 def load(port: int, requests: list[tuple[str, bytes, dict]], clients: int) -> dict:
     """Sends each (path, JSON body, headers) POST once from `clients` threads, each on its own keep-alive
     connection, as fast as answers come (closed loop). Latencies in ms, rate in requests per second."""
@@ -145,11 +171,13 @@ def load(port: int, requests: list[tuple[str, bytes, dict]], clients: int) -> di
                 statuses[status] = statuses.get(status, 0) + 1
         conn.close()
 
+    cpu_before = cpu_by_role()
     started = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         for _ in range(clients):
             pool.submit(client)
     wall = time.perf_counter() - started
+    cpu_after = cpu_by_role()
     latencies.sort()
 
     def percentile(p: float) -> float:
@@ -159,7 +187,9 @@ def load(port: int, requests: list[tuple[str, bytes, dict]], clients: int) -> di
             "p50_ms": percentile(0.50), "p99_ms": percentile(0.99), "max_ms": round(latencies[-1], 1),
             "mean_ms": round(statistics.fmean(latencies), 1),
             "statuses": {str(k): v for k, v in sorted(statuses.items())},
-            "load_avg_1m": round(os.getloadavg()[0], 1)}  # the host may be shared: how busy it was at the end
+            "load_avg_1m": round(os.getloadavg()[0], 1),  # the host may be shared: how busy it was at the end
+            "cpu_ms_per_request": {role: round((cpu_after[role] - cpu_before[role]) * 1000 / max(1, len(latencies)), 2)
+                                   for role in cpu_after}}
 
 
 def machine() -> dict:
