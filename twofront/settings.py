@@ -83,6 +83,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
         "transaction_mode": "IMMEDIATE",
     }
+# PostgreSQL: the hot paths' few repeated statements (core.db.hot_cursor) are prepared once per connection.
+# psycopg prepares only statements asked explicitly (the threshold is never reached by others). Set it off
+# behind a pooler in transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
+TWOFRONT_PREPARED_STATEMENTS = env("TWOFRONT_PREPARED_STATEMENTS", "true").lower() in ("1", "true", "yes")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and TWOFRONT_PREPARED_STATEMENTS:
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 # Test databases are per process, so parallel test runs on one machine never share one.
 _TEST_SUFFIX = env("TWOFRONT_TEST_DB_SUFFIX", str(os.getpid()))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

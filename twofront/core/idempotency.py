@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from twofront.core.db import hot_cursor
 from twofront.core.models import IdempotencyRecord
 
 _TABLE = IdempotencyRecord._meta.db_table
@@ -52,7 +53,7 @@ class Claim:
     def take(self, status: int = 0, response: Any = None) -> bool:
         """Inside the caller's transaction: True when this request now holds the key."""
         sql, params = self.insert_sql(status, response)
-        with connection.cursor() as cursor:
+        with hot_cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone() is not None
 

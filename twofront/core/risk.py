@@ -21,11 +21,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from twofront.core.db import hot_cursor
 from twofront.core.models import RiskLevel, RiskOverride, RiskRuleSet
 
 ORDER = {RiskLevel.GREEN: 0, RiskLevel.YELLOW: 1, RiskLevel.RED: 2}
@@ -212,7 +212,7 @@ def _presence_sql(count: int) -> tuple[str, int]:
                  f"SELECT 1, person_id FROM {RiskOverride._meta.db_table} WHERE person_id IN {ids}"]  # noqa: S608
         uses = 1
         for number, name in enumerate(_PROVIDERS, start=2):
-            parts += [f"SELECT {number}, p.* FROM ({sql.format(ids=ids)}) p" for sql in _PRESENCE[name]]
+            parts += [f"SELECT {number}, p.* FROM ({sql.format(ids=ids)}) p" for sql in _PRESENCE[name]]  # noqa: S608
             uses += sum(sql.count("{ids}") for sql in _PRESENCE[name])
         _SQL[count] = (" UNION ".join(parts), uses)
     return _SQL[count]
@@ -221,7 +221,7 @@ def _presence_sql(count: int) -> tuple[str, int]:
 def _present(person_ids: list[int]) -> tuple[int | None, dict[str, set[int]]]:
     """The active rule set's id and, per provider (and overrides), which of the persons it may have facts of."""
     sql, uses = _presence_sql(len(person_ids))
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, person_ids * uses)
         rows = cursor.fetchall()
     names = [_RULES, _OVERRIDES, *_PROVIDERS]

@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
+from twofront.core.db import hot_cursor
 from twofront.metrics.models import DirtyCell
 
 _BATCH = 1000
@@ -109,5 +110,5 @@ def touch_sql(model: type[Model] | str, cells) -> tuple[str, list]:
 
 def _touch_postgresql(batch: list[tuple[str, int, datetime.date]]) -> None:
     params = [[s for s, _r, _d in batch], [r for _s, r, _d in batch], [d for _s, _r, d in batch]]
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_TOUCH_PG, params)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from twofront.core import audit
+from twofront.core.db import hot_cursor
 from twofront.core.errors import field_error
 from twofront.core.idempotency import Claim
 from twofront.core.models import Person
@@ -107,7 +108,7 @@ def identify_employee(token: str, *, id_number: str, phone_last4: str, ip: str |
     row = None
     if index:
         ops, day = connection.ops, timezone.localdate()
-        with connection.cursor() as cursor:
+        with hot_cursor() as cursor:
             cursor.execute(_IDENTIFY, [ip, ops.adapt_datetimefield_value(since), index,
                                        ops.adapt_datetimefield_value(since), ops.adapt_datefield_value(day), token,
                                        index])
@@ -293,7 +294,7 @@ def _write_statement(employee: Employee, *, actor, fields: dict, before, claim: 
     touch, touch_params = touch_sql(HealthCheckin, _cells(checkin))
     parts.append(f"touched AS (SELECT {touch} AS cells FROM checkin)")  # noqa: S608 (our own SQL)
     params += touch_params
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         # The main query reads `touched`, so the cells are marked whenever a row was written.
         cursor.execute("WITH " + ",\n".join(parts) + "\nSELECT c.id, c.submitted_at, t.cells FROM checkin c, touched t",
                        params)
