@@ -54,3 +54,30 @@ def hot_cursor():
         yield cursor
     finally:
         cursor.close()
+
+
+_INSERTS: dict[tuple, str] = {}
+
+
+def insert_rows(model, rows: list[dict], *, skip_conflicts: bool = False) -> list[int]:
+    """Inserts rows (dicts of the same columns, by field name or attname, every value given: no defaults are
+    applied) in one statement, prepared on PostgreSQL, and returns their ids in order. For hot paths, where
+    bulk_create's query building costs more than the database's work (two audit events: 0.85 against 0.35 ms).
+    `skip_conflicts`: a row that would break a unique constraint is not inserted and has no id (no error, so
+    no savepoint is needed to carry on)."""
+    if not rows:
+        return []
+    names = list(rows[0])
+    fields = [model._meta.get_field(name) for name in names]
+    key = (model._meta.label, tuple(names), len(rows), skip_conflicts)
+    if key not in _INSERTS:
+        quote = connection.ops.quote_name
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        _INSERTS[key] = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+                         f"VALUES {', '.join([row] * len(rows))} {'ON CONFLICT DO NOTHING ' if skip_conflicts else ''}"
+                         f"RETURNING {quote(model._meta.pk.column)}")
+    params = [field.get_db_prep_save(values[name], connection) for values in rows
+              for name, field in zip(names, fields, strict=True)]
+    with hot_cursor() as cursor:
+        cursor.execute(_INSERTS[key], params)
+        return [row[0] for row in cursor.fetchall()]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from twofront.core import audit, pii, risk, scope
 from twofront.core.choices import OrganisationKind
+from twofront.core.db import insert_rows
 from twofront.core.errors import Conflict, field_error
 from twofront.core.identity import IdentityError, mask_national_id, parse_national_id, parse_plate
 from twofront.core.models import AuditEvent, DutyShift, Organisation, Person, PostType, Region, User
@@ -276,9 +277,12 @@ def _save_travellers(passage: Passage, rows: list[TravellerRow], persons: list[P
                                    travel_history=row.travel_history, risk_level=statuses[person.pk].level,
                                    decision=row.decision, is_driver=row.is_driver)
                   for row, person in zip(rows, persons, strict=True)]
-    PassageTraveller.objects.bulk_create(travellers)
-    for traveller, person in zip(travellers, persons, strict=True):
-        traveller.person = person
+    ids = insert_rows(PassageTraveller, [{"passage_id": t.passage_id, "person_id": t.person_id,
+                                          "temperature": t.temperature, "travel_history": t.travel_history,
+                                          "risk_level": t.risk_level, "decision": t.decision,
+                                          "is_driver": t.is_driver} for t in travellers])
+    for traveller, person, pk in zip(travellers, persons, ids, strict=True):
+        traveller.person, traveller.pk = person, pk
     passage.saved_travellers = travellers  # the response lists them without another query
     return travellers
 
