@@ -31,7 +31,6 @@ _BATCH = 1000
 # PostgreSQL: the function metrics_touch (migration 0003) locks the cells that exist (key share: writers do not
 # block each other) and inserts the others, retrying when a concurrent writer inserted one first. A writer may
 # call it inside its own write statement (`touch_sql`).
-_TOUCH_PG = "SELECT metrics_touch(%s::varchar[], %s::bigint[], %s::date[])"
 
 
 _deferred: ContextVar[set | None] = ContextVar("metrics_dirty_deferred", default=None)
@@ -100,15 +99,25 @@ def _mark(cells: list[tuple[str, int, datetime.date]]) -> None:
                                           ignore_conflicts=True)
 
 
+def _call(cells: list[tuple[str, int, datetime.date]]) -> tuple[str, list]:
+    """`metrics_touch(...)` for these cells. A few cells (a writer's usual case) go as scalar parameters in
+    ARRAY[...] constructors: psycopg dumps three Python lists much more slowly than six scalars."""
+    if len(cells) > 16:
+        return "metrics_touch(%s::varchar[], %s::bigint[], %s::date[])", [
+            [s for s, _r, _d in cells], [r for _s, r, _d in cells], [d for _s, _r, d in cells]]
+    marks = ", ".join(["%s"] * len(cells))
+    return (f"metrics_touch(ARRAY[{marks}]::varchar[], ARRAY[{marks}]::bigint[], ARRAY[{marks}]::date[])",
+            [s for s, _r, _d in cells] + [r for _s, r, _d in cells] + [d for _s, _r, d in cells])
+
+
 def touch_sql(model: type[Model] | str, cells) -> tuple[str, list]:
     """PostgreSQL: the SQL expression (and its parameters) that marks the cells, for a writer's own statement,
     e.g. a data-modifying CTE's `SELECT metrics_touch(...) FROM written` (it runs only if the main query reads it)."""
-    source, rows = _label(model), cells_of(cells)
-    return "metrics_touch(%s::varchar[], %s::bigint[], %s::date[])", [
-        [source] * len(rows), [r for r, _d in rows], [d for _r, d in rows]]
+    source = _label(model)
+    return _call([(source, r, d) for r, d in cells_of(cells)])
 
 
 def _touch_postgresql(batch: list[tuple[str, int, datetime.date]]) -> None:
-    params = [[s for s, _r, _d in batch], [r for _s, r, _d in batch], [d for _s, _r, d in batch]]
+    call, params = _call(batch)
     with hot_cursor() as cursor:
-        cursor.execute(_TOUCH_PG, params)
+        cursor.execute(f"SELECT {call}", params)  # noqa: S608 (our own SQL)
