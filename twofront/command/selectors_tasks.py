@@ -1,7 +1,6 @@
 """Scoped reads of work groups, consultations, supervision tasks and inspections, shared by pages and API.
 Every read starts from Model.objects.visible_to(user)."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -19,21 +18,10 @@ from twofront.command.models import (
 from twofront.command.services import supervision
 from twofront.core import scope
 from twofront.core.models import Region
+from twofront.core.scope import in_region as in_region
+from twofront.core.scope import require_view as require_view
 
 BOXES = ("mine", "issued", "overdue", "all")
-
-
-def require_view(user, model) -> None:
-    """Lists answer 403 to users who may see no record of the kind anywhere (empty lists are for the others)."""
-    if not scope.has_permission_anywhere(user, scope.permission_name(model, "view")):
-        raise PermissionDenied
-
-
-def in_region(qs: QuerySet, code: str | None, field: str = "region") -> QuerySet:
-    if not code:
-        return qs
-    target = Region.objects.filter(code=code).only("path").first()
-    return qs.filter(**{f"{field}__path__startswith": target.path}) if target else qs.none()
 
 
 _ROLE_ORDER = Case(When(role=MemberRole.LEADER, then=Value(0)), When(role=MemberRole.DEPUTY, then=Value(1)),

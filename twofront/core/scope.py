@@ -123,6 +123,23 @@ def has_permission_anywhere(user, permission: str) -> bool:
     return bool(getattr(user, "is_superuser", False) or granting(user, permission))
 
 
+def require_view(user, model) -> None:
+    """A list answers 403 to a user who may see no record of the kind anywhere (an empty list is for the others);
+    its rows are then the visible ones."""
+    if not has_permission_anywhere(user, permission_name(model, "view")):
+        raise PermissionDenied
+
+
+def in_region(qs: QuerySet, code: str | None, field: str = "region") -> QuerySet:
+    """Narrows a list to a region's subtree by division code (an unknown code: nothing); no code: unchanged."""
+    if not code:
+        return qs
+    from twofront.core.models import Region
+
+    target = Region.objects.filter(code=code).only("path").first()
+    return qs.filter(**{f"{field}__path__startswith": target.path}) if target else qs.none()
+
+
 def get_visible_or_404(model_or_qs, user, action: str = "view", **lookup):
     qs = model_or_qs if isinstance(model_or_qs, QuerySet) else model_or_qs.objects.all()
     try:

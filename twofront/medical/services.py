@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from twofront.core import audit
 from twofront.core.choices import OrganisationKind, Symptom
 from twofront.core.errors import Conflict, field_error
+from twofront.core.errors import clean_text as clean_text  # control characters refused, line breaks too
 from twofront.core.models import Organisation, Person, Region
 from twofront.core.scope import require
 from twofront.medical.choices import CASE_TRANSITIONS, CaseState, VisitOutcome
@@ -22,18 +23,6 @@ INITIAL_STATES = (CaseState.SUSPECTED, CaseState.CONFIRMED, CaseState.ASYMPTOMAT
 OPEN_STATES = INITIAL_STATES
 HOSPITAL_FIELDS = ["name", "designated", "fever_clinic", "isolation_wards", "beds"]
 REPORT_FIELDS = ["beds_total", "beds_used", "isolation_rooms_total", "isolation_rooms_used"]
-
-
-def clean_text(value, field: str, *, required: bool = False, max_length: int = 200) -> str:
-    """Trimmed text; control characters (PostgreSQL cannot store NUL) and overlong text are field errors."""
-    value = (value or "").strip()
-    if any(ord(c) < 32 for c in value):
-        raise field_error(field, _("Remove the control characters."))
-    if required and not value:
-        raise field_error(field, _("This field is required."))
-    if len(value) > max_length:
-        raise field_error(field, _("Use at most %(n)s characters.") % {"n": max_length})
-    return value
 
 
 def _count(value, field: str) -> int:

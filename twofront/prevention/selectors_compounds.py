@@ -2,29 +2,17 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from twofront.core import scope
 from twofront.core.errors import field_error
 from twofront.core.models import DutyShift, PostType, Region
+from twofront.core.scope import in_region as in_region
+from twofront.core.scope import require_view as require_view
 from twofront.prevention.models import ClosurePeriod, CompoundGroup, MonitoringPost, PostDailyCount
 from twofront.prevention.services.community import clean_day
 from twofront.prevention.services.compounds import ROSTER_AHEAD_DAYS
-
-
-def require_view(user, model) -> None:
-    """Lists answer 403 to users who may see no record of the kind anywhere (empty lists are for the others)."""
-    if not scope.has_permission_anywhere(user, scope.permission_name(model, "view")):
-        raise PermissionDenied
-
-
-def in_region(qs: QuerySet, code: str | None, field: str = "region") -> QuerySet:
-    if not code:
-        return qs
-    target = Region.objects.filter(code=code).only("path").first()
-    return qs.filter(**{f"{field}__path__startswith": target.path}) if target else qs.none()
 
 
 def _with_closure(qs: QuerySet) -> QuerySet:

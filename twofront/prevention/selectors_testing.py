@@ -3,28 +3,16 @@
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from twofront.core import scope
 from twofront.core.errors import field_error
-from twofront.core.models import Person, Region
+from twofront.core.models import Person
+from twofront.core.scope import in_region as in_region
+from twofront.core.scope import require_view as require_view
 from twofront.core.services.people import find_by_id_number
 from twofront.prevention.models import KeyCategory, KeyPersonEntry, NucleicTest
-
-
-def require_view(user, model) -> None:
-    """Lists answer 403 to users who may see no record of the kind anywhere (empty lists are for the others)."""
-    if not scope.has_permission_anywhere(user, scope.permission_name(model, "view")):
-        raise PermissionDenied
-
-
-def in_region(qs: QuerySet, code: str | None, field: str = "region") -> QuerySet:
-    if not code:
-        return qs
-    target = Region.objects.filter(code=code).only("path").first()
-    return qs.filter(**{f"{field}__path__startswith": target.path}) if target else qs.none()
 
 
 def find_person(user, *, person_id: int | None = None, id_number: str | None = None,

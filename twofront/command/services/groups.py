@@ -2,31 +2,23 @@
 remit and members seconded from departments (optionally linked to an account), one leader and deputies.
 Pages, API and imports call these; none of them repeats the rules."""
 
+from functools import partial
+
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from twofront.command.choices import MemberRole
 from twofront.command.models import WorkGroup, WorkGroupMember
-from twofront.core import audit, scope
+from twofront.core import audit, errors, scope
 from twofront.core.errors import Conflict, field_error
 from twofront.core.models import Region, User
 
+# Free text here may span lines; other control characters are refused.
+clean_text = partial(errors.clean_text, multiline=True)
+
 GROUP_FIELDS = ["name", "remit", "leading"]
 MEMBER_FIELDS = ["name", "department", "position", "role", "user_id"]
-
-
-def clean_text(value, field: str, *, required: bool = False, max_length: int = 200) -> str:
-    """Trimmed text; control characters other than line breaks and tabs (PostgreSQL cannot store NUL) and
-    overlong text are field errors."""
-    value = (value or "").strip()
-    if any(ord(c) < 32 and c not in "\n\r\t" for c in value):
-        raise field_error(field, _("Remove the control characters."))
-    if required and not value:
-        raise field_error(field, _("This field is required."))
-    if len(value) > max_length:
-        raise field_error(field, _("Use at most %(n)s characters.") % {"n": max_length})
-    return value
 
 
 def staff_in(region: Region) -> QuerySet:

@@ -1,25 +1,18 @@
 """Input checks shared by the operations services (duty, information reports, incidents)."""
 
 import datetime
+from functools import partial
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twofront.core import errors
 from twofront.core.errors import field_error
 
+# Free text here may span lines; other control characters are refused.
+clean_text = partial(errors.clean_text, multiline=True)
+
 EARLIEST_DAY = datetime.date(2019, 12, 1)  # the platform holds nothing from before the epidemic
-
-
-def clean_text(value, field: str, *, required: bool = False, max_length: int = 200) -> str:
-    """Trimmed text; NUL characters (PostgreSQL cannot store them) and overlong text are field errors."""
-    value = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
-    if "\x00" in value:
-        raise field_error(field, _("Remove the control characters."))
-    if required and not value:
-        raise field_error(field, _("This field is required."))
-    if len(value) > max_length:
-        raise field_error(field, _("Use at most %(n)s characters.") % {"n": max_length})
-    return value
 
 
 def clean_moment(value, field: str, *, future_days: int = 0) -> datetime.datetime:

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router
@@ -11,6 +10,7 @@ from twofront.core import scope
 from twofront.core.apikit import ERRORS, WRITE_ERRORS, LimitOffsetPagination, idempotent, paginate
 from twofront.core.errors import field_error
 from twofront.core.models import Region
+from twofront.core.scope import require_view
 from twofront.enterprise import selectors
 from twofront.enterprise.models import Enterprise
 from twofront.enterprise.schemas import (
@@ -25,12 +25,6 @@ from twofront.enterprise.schemas import (
 from twofront.enterprise.services import enterprises as services
 
 router = Router(tags=["enterprise"])
-
-
-def require_view(user, model) -> None:
-    """A list needs the view permission somewhere (403 otherwise); rows are then the visible ones."""
-    if not scope.has_permission_anywhere(user, scope.permission_name(model, "view")):
-        raise PermissionDenied
 
 
 def region_or_422(code: str, field: str = "region_code") -> Region:

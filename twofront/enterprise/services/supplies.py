@@ -6,6 +6,7 @@ call these functions; none of them repeats the rules.
 """
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twofront.core import audit, scope
+from twofront.core import audit, errors, scope
 from twofront.core.errors import Conflict, field_error
 from twofront.core.models import Region
 from twofront.enterprise.choices import SupplyKind, SupplyStatus
@@ -27,21 +28,12 @@ from twofront.enterprise.models import (
 )
 from twofront.metrics.dirty import touch_many
 
+# Free text here may span lines; other control characters are refused.
+clean_text = partial(errors.clean_text, multiline=True, max_length=2000)
+
 OPEN_STATUSES = (SupplyStatus.SUBMITTED, SupplyStatus.APPROVED, SupplyStatus.ALLOCATED, SupplyStatus.DELIVERED)
 MAX_QUANTITY = 10_000_000
 MAX_STOCK_DAYS = 365
-
-
-def clean_text(value, field: str, *, required: bool = False, max_length: int = 2000) -> str:
-    """Trimmed text; NUL characters (which PostgreSQL cannot store) and overlong text are field errors."""
-    value = (value or "").strip()
-    if "\x00" in value:
-        raise field_error(field, _("Remove the control characters."))
-    if required and not value:
-        raise field_error(field, _("This field is required."))
-    if len(value) > max_length:
-        raise field_error(field, _("Use at most %(n)s characters.") % {"n": max_length})
-    return value
 
 
 def _touch(request: SupplyRequest) -> None:

@@ -1,28 +1,21 @@
 """Input rules shared by the community line of defence (compounds, screening, venues)."""
 
 import datetime
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twofront.core import errors
 from twofront.core.errors import field_error
 from twofront.core.models import Region
 
+# Free text here may span lines; other control characters are refused.
+clean_text = partial(errors.clean_text, multiline=True)
+
 # Records describe what happened: not before the epidemic's first year of records, never in the future.
 EARLIEST_DAY = datetime.date(2019, 12, 1)
-
-
-def clean_text(value, field: str, *, required: bool = False, max_length: int = 200) -> str:
-    """Trimmed text; NUL characters (PostgreSQL cannot store them) and overlong text are field errors."""
-    value = (value or "").strip()
-    if "\x00" in value:
-        raise field_error(field, _("Remove the control characters."))
-    if required and not value:
-        raise field_error(field, _("This field is required."))
-    if len(value) > max_length:
-        raise field_error(field, _("Use at most %(n)s characters.") % {"n": max_length})
-    return value
 
 
 def clean_day(value: datetime.date | None, field: str, *, not_before: datetime.date | None = None,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from twofront.core import audit
 from twofront.core.errors import Conflict, field_error
+from twofront.core.errors import clean_text as clean_text  # control characters refused, line breaks too
 from twofront.core.models import Person, Region, RiskLevel
 from twofront.core.scope import require
 from twofront.metrics.dirty import touch, touch_many
@@ -17,18 +18,6 @@ from twofront.prevention.models import KeyCategory, KeyPersonEntry, NucleicTest
 MAX_PAST_DAYS = 366  # records older than a year are history, not today's work
 CLOCK_SKEW = datetime.timedelta(minutes=5)  # a phone's clock a little ahead is not "in the future"
 CATEGORY_LEVELS = (RiskLevel.YELLOW, RiskLevel.RED)
-
-
-def clean_text(value, field: str, *, required: bool = False, max_length: int = 200) -> str:
-    """Trimmed text; control characters (PostgreSQL cannot store NUL) and overlong text are field errors."""
-    value = (value or "").strip()
-    if any(ord(c) < 32 for c in value):
-        raise field_error(field, _("Remove the control characters."))
-    if required and not value:
-        raise field_error(field, _("This field is required."))
-    if len(value) > max_length:
-        raise field_error(field, _("Use at most %(n)s characters.") % {"n": max_length})
-    return value
 
 
 def check_day(value: datetime.date, field: str, *, earliest: datetime.date | None = None,
