@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
@@ -81,9 +82,11 @@ def test_commander_generates_the_city_briefing(personas, client_as, registered):
     assert pdf.startswith(b"%PDF")
     if shutil.which("pdftoppm"):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-", str(ARTIFACTS / "city")],
+        # one name per database: the SQLite and PostgreSQL suites may run at once in one checkout
+        stem = f"city-{connection.vendor}"
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-", str(ARTIFACTS / stem)],
                        input=pdf, check=True)
-        pages = sorted(ARTIFACTS.glob("city-*.png"))
+        pages = sorted(ARTIFACTS.glob(f"{stem}-*.png"))
         assert pages and pages[0].stat().st_size > 20_000
     if shutil.which("pdffonts"):
         fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
