@@ -81,3 +81,96 @@ def insert_rows(model, rows: list[dict], *, skip_conflicts: bool = False) -> lis
     with hot_cursor() as cursor:
         cursor.execute(_INSERTS[key], params)
         return [row[0] for row in cursor.fetchall()]
+
+
+
+def insert_instance(instance):
+    """instance.save() of a new row for hot paths: one prepared INSERT of every concrete field (pre_save applied,
+    so auto_now_add works), the id set on the instance. No signals are sent and no savepoint is made."""
+    meta = instance._meta
+    values = {field.attname: field.pre_save(instance, True) for field in meta.concrete_fields
+              if not (field.primary_key and getattr(instance, field.attname) is None)}
+    instance.pk = insert_rows(type(instance), [values])[0]
+    instance._state.adding, instance._state.db = False, connection.alias
+    return instance
+
+
+_SELECTS: dict[tuple, tuple] = {}
+
+
+def _columns(model, alias: str) -> tuple[list, list[str]]:
+    from django.db.models.expressions import Col
+
+    quote = connection.ops.quote_name
+    fields = model._meta.concrete_fields
+    cols = [Col(alias, field) for field in fields]
+    return ([(field, col, connection.ops.get_db_converters(col) + field.get_db_converters(connection))
+             for field, col in zip(fields, cols, strict=True)],
+            [f"{alias}.{quote(field.column)}" for field in fields])
+
+
+def _select(model, related: tuple[str, ...], where: tuple[tuple[str, int], ...], limit: int | None) -> tuple:
+    """The SQL of fetch() and how to read its rows, built once per shape."""
+    key = (model._meta.label, related, where, limit)
+    if key not in _SELECTS:
+        quote = connection.ops.quote_name
+        reads, columns = [], []
+        own, sql = _columns(model, "t")
+        reads.append((model, None, own, [f.attname for f, _col, _c in own]))
+        columns += sql
+        joins = []
+        for i, name in enumerate(related):
+            field = model._meta.get_field(name)
+            alias = f"r{i}"
+            target = field.related_model
+            fields, sql = _columns(target, alias)
+            reads.append((target, field, fields, [f.attname for f, _col, _c in fields]))
+            columns += sql
+            joins.append(f"LEFT JOIN {quote(target._meta.db_table)} {alias} "
+                         f"ON {alias}.{quote(field.target_field.column)} = t.{quote(field.column)}")
+        conditions = []
+        for name, size in where:
+            column = f"t.{quote(model._meta.get_field(name).column)}"
+            conditions.append(f"{column} = %s" if size < 0 else f"{column} IN ({', '.join(['%s'] * size)})")
+        _SELECTS[key] = (
+            f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} t {' '.join(joins)} "  # noqa: S608
+            f"WHERE {' AND '.join(conditions) or 'TRUE'}{f' LIMIT {limit}' if limit else ''}", reads)
+    return _SELECTS[key]
+
+
+def fetch(model, *, related: tuple[str, ...] = (), limit: int | None = None, **filters) -> list:
+    """Instances of `model` whose fields equal the filters (a list or tuple value: any of them), with the
+    foreign keys named in `related` loaded as select_related would, in one prepared statement. For hot paths,
+    where the ORM's query compiling costs more than the database's work (a token and its user: 0.5 ms of
+    Python against 0.1 ms of database). No ordering; filters are exact matches only."""
+    where, params = [], []
+    for name, value in filters.items():
+        name = model._meta.pk.name if name == "pk" else name
+        many = isinstance(value, list | tuple)
+        field = model._meta.get_field(name)
+        values = list(value) if many else [value]
+        if many and not values:
+            return []
+        where.append((name, len(values) if many else -1))
+        params += [field.get_db_prep_value(v, connection) for v in values]
+    sql, reads = _select(model, tuple(related), tuple(where), limit)
+    with hot_cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        start, instance = 0, None
+        for target, field, fields, names in reads:
+            values = list(row[start:start + len(fields)])
+            start += len(fields)
+            for i, (_field, col, converters) in enumerate(fields):
+                for convert in converters:
+                    values[i] = convert(values[i], col, connection)
+            if field is None:
+                instance = target.from_db(connection.alias, names, values)
+            else:
+                value = (None if getattr(instance, field.attname) is None
+                         else target.from_db(connection.alias, names, values))
+                field.set_cached_value(instance, value)
+        found.append(instance)
+    return found

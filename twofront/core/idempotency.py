@@ -24,17 +24,20 @@ _COLUMNS = ("key", "scope", "principal", "request_hash", "status_code", "respons
 _INSERT = (f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "  # noqa: S608
            "ON CONFLICT (principal, scope, key) DO NOTHING RETURNING id")
 
+_STORE = f"UPDATE {_TABLE} SET status_code = %s, response = %s WHERE id = %s"  # noqa: S608
+
 
 def hash_payload(payload: Any) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
 
 
-@dataclass(frozen=True)
+@dataclass
 class Claim:
     principal: str
     scope: str
     key: str
     request_hash: str
+    record_id: int | None = None  # the key row, once take() has inserted it
 
     @classmethod
     def of(cls, key: str, *, principal: str, scope: str, payload: Any) -> "Claim":
@@ -55,11 +58,17 @@ class Claim:
         sql, params = self.insert_sql(status, response)
         with hot_cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchone() is not None
+            row = cursor.fetchone()
+        self.record_id = row[0] if row else None
+        return row is not None
 
     def store(self, status: int, response: Any) -> None:
-        IdempotencyRecord.objects.filter(principal=self.principal, scope=self.scope, key=self.key).update(
-            status_code=status, response=response)
+        """The response of the request that took the key, on its row (same transaction)."""
+        if self.record_id is None:
+            raise RuntimeError("store() needs the key taken by take()")
+        field = IdempotencyRecord._meta.get_field("response")
+        with hot_cursor() as cursor:
+            cursor.execute(_STORE, [status, field.get_db_prep_save(response, connection), self.record_id])
 
     def first(self) -> IdempotencyRecord | None:
         """The committed first request of this key, if any. ValidationError when it had another body."""

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twofront.core import audit, pii
+from twofront.core.db import fetch
 from twofront.core.errors import field_error
 from twofront.core.models import ApiToken, LoginAttempt, RoleAssignment, User
 from twofront.core.models.accounts import hash_token
@@ -71,7 +72,9 @@ def issue_token(*, actor: User, name: str, days: int | None = None) -> tuple[str
 
 
 def user_for_token(raw: str) -> User | None:
-    token = (ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw or "")).first())
+    # Every API call: one prepared statement (core.db.fetch) rather than the ORM's compiled query.
+    found = fetch(ApiToken, related=("user",), limit=1, key_hash=hash_token(raw or ""))
+    token = found[0] if found else None
     if token is None or not token.is_active or not token.user.is_active:
         return None
     now = timezone.now()

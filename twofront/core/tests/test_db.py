@@ -1,11 +1,19 @@
-"""core.db.hot_cursor: the hot paths' statements are prepared once per connection on PostgreSQL, still
-logged and error-translated by Django, and plain elsewhere or when turned off."""
+"""core.db: the hot paths' statements are prepared once per connection on PostgreSQL, still logged and
+error-translated by Django, and plain elsewhere or when turned off; fetch() and insert_instance() give what the
+ORM's select_related query and save() give."""
+
+import datetime
 
 import pytest
 from django.db import IntegrityError, connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from twofront.core.db import hot_cursor
+from twofront.core import audit, scope
+from twofront.core.choices import OrganisationKind
+from twofront.core.db import fetch, hot_cursor, insert_instance
+from twofront.core.models import AuditEvent, Organisation, Person, RiskRuleSet
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +50,71 @@ def test_turned_off_nothing_is_prepared(settings):
         cursor.execute("SELECT CAST(%s AS integer) * 7", [6])
         assert cursor.fetchone() == (42,)
     assert prepared_names() == before
+
+
+def concrete_values(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def test_fetch_gives_the_orms_instances_with_their_related_rows_loaded(person_nanming, person_yunyan):
+    expected = {p.pk: p for p in Person.objects.select_related("region")}
+    with CaptureQueriesContext(connection) as queries:
+        found = fetch(Person, related=("region",), id_number_index=[person_nanming.id_number_index,
+                                                                     person_yunyan.id_number_index, "no-such"])
+        regions = {p.pk: p.region.code for p in found}  # loaded with them: no query
+    assert len(queries.captured_queries) == 1
+    assert {p.pk for p in found} == {person_nanming.pk, person_yunyan.pk}
+    for person in found:
+        assert concrete_values(person) == concrete_values(expected[person.pk])
+        assert concrete_values(person.region) == concrete_values(expected[person.pk].region)
+        assert not person._state.adding
+    assert regions == {person_nanming.pk: "520102001001001", person_yunyan.pk: "520103001001001"}
+
+
+def test_fetch_converts_values_as_the_orm_does_and_a_null_foreign_key_is_none(personas):
+    audit.record(None, "core.test.fetched", None, changes={"n": [1, 2], "when": "今天"})
+    event = AuditEvent.objects.latest("pk")
+    (found,) = fetch(AuditEvent, related=("actor",), pk=event.pk)
+    assert found.changes == {"n": [1, 2], "when": "今天"} and isinstance(found.at, datetime.datetime)
+    assert concrete_values(found) == concrete_values(event)
+    with CaptureQueriesContext(connection) as queries:
+        assert found.actor is None
+    assert queries.captured_queries == []
+
+
+def test_fetch_of_nothing_asks_nothing_and_a_limit_is_kept(personas):
+    with CaptureQueriesContext(connection) as queries:
+        assert fetch(Person, id_number_index=[]) == []
+    assert queries.captured_queries == []
+    assert len(fetch(RiskRuleSet, limit=1)) <= 1
+    assert len(fetch(type(personas["nanming"]), limit=2)) == 2
+
+
+def test_insert_instance_saves_a_new_row_as_save_would(personas):
+    before = timezone.now()
+    organisation = insert_instance(Organisation(name="测试医院", kind=OrganisationKind.HOSPITAL,
+                                                region=personas.region("520102")))
+    assert organisation.pk and not organisation._state.adding
+    stored = Organisation.objects.get(pk=organisation.pk)
+    assert concrete_values(stored) == concrete_values(organisation)
+    if hasattr(stored, "created_at"):
+        assert stored.created_at >= before
+
+
+def test_get_visible_by_pk_or_404_keeps_the_jurisdiction_rule(personas):
+    organisation = Organisation.objects.create(name="南明医院", kind=OrganisationKind.HOSPITAL,
+                                               region=personas.region("520102"))
+    for username in ("nanming", "yunyan", "grid_nanming", "norole", "commander"):
+        user = personas[username]
+        expected = Organisation.objects.visible_to(user).filter(pk=organisation.pk).exists()
+        if expected:
+            found = scope.get_visible_by_pk_or_404(Organisation, user, organisation.pk, related=("region",))
+            assert found.pk == organisation.pk and found.region.code == "520102"
+        else:
+            with pytest.raises(Http404):
+                scope.get_visible_by_pk_or_404(Organisation, user, organisation.pk)
+    assert {u for u in ("nanming", "yunyan", "commander")
+            if Organisation.objects.visible_to(personas[u]).filter(pk=organisation.pk).exists()} == {"nanming", "commander"}
+    for bad in ("abc", None, 10**12):
+        with pytest.raises(Http404):
+            scope.get_visible_by_pk_or_404(Organisation, personas["commander"], bad)

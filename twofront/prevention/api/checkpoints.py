@@ -16,6 +16,7 @@ from twofront.core.apikit import (
     paginate,
     problem,
 )
+from twofront.core.db import fetch
 from twofront.core.errors import field_error
 from twofront.core.models import Region, User
 from twofront.prevention import selectors_checkpoints as selectors
@@ -43,12 +44,12 @@ router = Router(tags=["prevention"])
 
 
 def _region(code: str) -> Region | None:
-    return Region.objects.filter(code=code).first()
+    found = fetch(Region, limit=1, code=code)  # a passage's destination: a prepared statement on the hot path
+    return found[0] if found else None
 
 
 def _checkpoint(request, checkpoint_id: int) -> Checkpoint:
-    return scope.get_visible_or_404(Checkpoint.objects.select_related("region", "organisation"), request.user,
-                                    pk=checkpoint_id)
+    return scope.get_visible_by_pk_or_404(Checkpoint, request.user, checkpoint_id, related=("region", "organisation"))
 
 
 def risk_badge(status) -> dict | None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from twofront.core import audit, pii, risk, scope
 from twofront.core.choices import OrganisationKind
-from twofront.core.db import insert_rows
+from twofront.core.db import fetch, insert_instance, insert_rows
 from twofront.core.errors import Conflict, field_error
 from twofront.core.identity import IdentityError, mask_national_id, parse_national_id, parse_plate
 from twofront.core.models import AuditEvent, DutyShift, Organisation, Person, PostType, Region, User
@@ -217,8 +217,8 @@ def _prefixed(exc: ValidationError, prefix: str) -> dict:
 
 def _registered(rows: list[TravellerRow], errors: dict) -> dict[str, Person]:
     """The registry persons of the rows by blind index; a row of someone new needs a name."""
-    found = {p.id_number_index: p for p in Person.objects.filter(
-        id_number_index__in=[r.id_number_index for r in rows if r.id_number_index])}
+    found = {p.id_number_index: p for p in fetch(
+        Person, id_number_index=[r.id_number_index for r in rows if r.id_number_index])}
     for row in rows:
         if row.id_number_index and row.id_number_index not in found and not row.name:
             errors[f"travellers.{row.index}.name"] = [_("Not in the registry yet: enter the name.")]
@@ -309,8 +309,8 @@ def register_passage(checkpoint: Checkpoint, *, actor, plate: str, vehicle_type:
     with transaction.atomic(savepoint=False), audit.deferred(), dirty.deferred():
         registered = {p.pk for p in found.values()}
         persons = _find_or_add_persons(rows, found, actor=actor, checkpoint=checkpoint, region=destination)
-        passage = Passage.objects.create(checkpoint=checkpoint, region=checkpoint.region, registered_by=actor,
-                                         status=PassageStatus.CONFIRMED, confirmed_at=timezone.now(), **fields)
+        passage = insert_instance(Passage(checkpoint=checkpoint, region=checkpoint.region, registered_by=actor,
+                                          status=PassageStatus.CONFIRMED, confirmed_at=timezone.now(), **fields))
         saved = _save_travellers(passage, rows, persons, new={p.pk for p in persons} - registered)
         audit.record(actor, "prevention.passage.registered", passage, region=checkpoint.region,
                      changes={"plate": passage.plate, "origin": f"{passage.origin_province}{passage.origin_city}",
