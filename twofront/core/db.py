@@ -6,7 +6,7 @@ check-in's read, planning took 0.3 ms and executing it 0.04 ms. Everything else 
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
 
@@ -34,22 +34,29 @@ class _LoggedCursor(CursorDebugWrapper):
 _CLASS = []
 
 
+def _db():
+    """This thread's connection itself: `connection` is a proxy whose every attribute costs a thread-local lookup
+    (about 160 of them per passage before the hot paths resolved it once)."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
 @contextmanager
 def hot_cursor():
     """A cursor for a hot path's statements: prepared on PostgreSQL (psycopg keeps up to 100 per connection),
     Django's ordinary cursor elsewhere or with TWOFRONT_PREPARED_STATEMENTS off. Queries are still logged
     and wrapped by Django (errors, execute wrappers), so tests count them as any."""
-    if connection.vendor != "postgresql" or not settings.TWOFRONT_PREPARED_STATEMENTS:
-        with connection.cursor() as cursor:
+    db = _db()
+    if db.vendor != "postgresql" or not settings.TWOFRONT_PREPARED_STATEMENTS:
+        with db.cursor() as cursor:
             yield cursor
         return
     if not _CLASS:
         _CLASS.append(_preparing_cursor_class())
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
+    db.ensure_connection()
+    db.validate_thread_sharing()
     # Django's wrapper (query logging, execute_wrappers, error translation) around a cursor of our class.
-    raw = _CLASS[0](connection.connection)
-    cursor = _LoggedCursor(raw, connection) if connection.queries_logged else CursorWrapper(raw, connection)
+    raw = _CLASS[0](db.connection)
+    cursor = _LoggedCursor(raw, db) if db.queries_logged else CursorWrapper(raw, db)
     try:
         yield cursor
     finally:
@@ -76,7 +83,8 @@ def insert_rows(model, rows: list[dict], *, skip_conflicts: bool = False) -> lis
         _INSERTS[key] = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
                          f"VALUES {', '.join([row] * len(rows))} {'ON CONFLICT DO NOTHING ' if skip_conflicts else ''}"
                          f"RETURNING {quote(model._meta.pk.column)}")
-    params = [field.get_db_prep_save(values[name], connection) for values in rows
+    db = _db()
+    params = [field.get_db_prep_save(values[name], db) for values in rows
               for name, field in zip(names, fields, strict=True)]
     with hot_cursor() as cursor:
         cursor.execute(_INSERTS[key], params)
@@ -91,7 +99,7 @@ def insert_instance(instance):
     values = {field.attname: field.pre_save(instance, True) for field in meta.concrete_fields
               if not (field.primary_key and getattr(instance, field.attname) is None)}
     instance.pk = insert_rows(type(instance), [values])[0]
-    instance._state.adding, instance._state.db = False, connection.alias
+    instance._state.adding, instance._state.db = False, DEFAULT_DB_ALIAS
     return instance
 
 
@@ -143,7 +151,7 @@ def fetch(model, *, related: tuple[str, ...] = (), limit: int | None = None, **f
     foreign keys named in `related` loaded as select_related would, in one prepared statement. For hot paths,
     where the ORM's query compiling costs more than the database's work (a token and its user: 0.5 ms of
     Python against 0.1 ms of database). No ordering; filters are exact matches only."""
-    where, params = [], []
+    where, params, db = [], [], _db()
     for name, value in filters.items():
         name = model._meta.pk.name if name == "pk" else name
         many = isinstance(value, list | tuple)
@@ -152,7 +160,7 @@ def fetch(model, *, related: tuple[str, ...] = (), limit: int | None = None, **f
         if many and not values:
             return []
         where.append((name, len(values) if many else -1))
-        params += [field.get_db_prep_value(v, connection) for v in values]
+        params += [field.get_db_prep_value(v, db) for v in values]
     sql, reads = _select(model, tuple(related), tuple(where), limit)
     with hot_cursor() as cursor:
         cursor.execute(sql, params)
@@ -165,12 +173,12 @@ def fetch(model, *, related: tuple[str, ...] = (), limit: int | None = None, **f
             start += len(fields)
             for i, (_field, col, converters) in enumerate(fields):
                 for convert in converters:
-                    values[i] = convert(values[i], col, connection)
+                    values[i] = convert(values[i], col, db)
             if field is None:
-                instance = target.from_db(connection.alias, names, values)
+                instance = target.from_db(DEFAULT_DB_ALIAS, names, values)
             else:
                 value = (None if getattr(instance, field.attname) is None
-                         else target.from_db(connection.alias, names, values))
+                         else target.from_db(DEFAULT_DB_ALIAS, names, values))
                 field.set_cached_value(instance, value)
         found.append(instance)
     return found
