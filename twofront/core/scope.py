@@ -157,7 +157,7 @@ def get_visible_by_pk_or_404(model, user, pk, *, related: tuple[str, ...] = ()):
 
     try:
         found = fetch(model, related=related, limit=1, pk=pk)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):  # not an id, or beyond SQLite's integers: no such record
         raise Http404 from None
     if not found or not covers(user, permission_name(model, "view"), found[0]):
         raise Http404

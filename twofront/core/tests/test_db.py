@@ -115,6 +115,6 @@ def test_get_visible_by_pk_or_404_keeps_the_jurisdiction_rule(personas):
                 scope.get_visible_by_pk_or_404(Organisation, user, organisation.pk)
     assert {u for u in ("nanming", "yunyan", "commander")
             if Organisation.objects.visible_to(personas[u]).filter(pk=organisation.pk).exists()} == {"nanming", "commander"}
-    for bad in ("abc", None, 10**12):
+    for bad in ("abc", None, 10**12, 2**70):
         with pytest.raises(Http404):
             scope.get_visible_by_pk_or_404(Organisation, personas["commander"], bad)
