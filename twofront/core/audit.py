@@ -11,7 +11,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from twofront.core import context, scope
-from twofront.core.db import insert_rows
+from twofront.core.db import insert_instances
 from twofront.core.models import AuditEvent, Region
 
 # Never let a raw ID or mobile number into the audit trail, whatever a caller passes.
@@ -85,7 +85,6 @@ def record(actor, action: str, obj: Model | None = None, *, changes: dict | None
 
 
 _deferred: ContextVar[list | None] = ContextVar("audit_deferred", default=None)
-_COLUMNS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
 
 
 @contextmanager
@@ -102,10 +101,7 @@ def deferred():
         events = _deferred.get()
     finally:
         _deferred.reset(token)
-    if events:
-        ids = insert_rows(AuditEvent, [{f.attname: getattr(e, f.attname) for f in _COLUMNS} for e in events])
-        for event, pk in zip(events, ids, strict=True):
-            event.pk = pk
+    insert_instances(events)
 
 
 def insert(event: dict) -> AuditEvent:

@@ -1,13 +1,12 @@
 """Every change to the person registry. Pages, API, imports and commands call these."""
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twofront.core import audit, pii
-from twofront.core.db import insert_rows
+from twofront.core.db import insert_instances
 from twofront.core.errors import Conflict, field_error
 from twofront.core.identity import (
     IdentityError,
@@ -73,9 +72,6 @@ def _clean_name(name: str) -> str:
     return name
 
 
-_PERSON_COLUMNS = [f for f in Person._meta.concrete_fields if not f.primary_key]
-
-
 def create_person(*, actor, name: str, id_number: str, region: Region, phone: str = "", address: str = "",
                   on_behalf_of: Organisation | None = None) -> Person:
     """`on_behalf_of`: a unit whose staff register the people they deal with wherever those live (a
@@ -92,18 +88,15 @@ def create_person(*, actor, name: str, id_number: str, region: Region, phone: st
     if errors:
         raise ValidationError(errors)
     person = Person(region=region, address=(address or "").strip()[:255], **fields)
-    person.created_at = person.updated_at = timezone.now()
     # The unique blind index is the duplicate check: no lookup first, and no savepoint (a taken number inserts
-    # nothing and returns no id). Inside a caller's transaction this joins it, so a passage adding a traveller
+    # nothing and gets no id). Inside a caller's transaction this joins it, so a passage adding a traveller
     # writes the person, its audit event and its dirty cell with the passage.
     with transaction.atomic(savepoint=False):
-        ids = insert_rows(Person, [{f.attname: getattr(person, f.attname) for f in _PERSON_COLUMNS}],
-                          skip_conflicts=True)
-        if ids:
-            person.pk, person._state.adding, person._state.db = ids[0], False, connection.alias
+        written = insert_instances([person], skip_conflicts=True)
+        if written:
             audit.record(actor, "core.person.created", person, changes=audit.diff({}, audit.snapshot(person)))
             touch(Person, region_id=person.region_id, day=person.created_at)
-    if not ids:
+    if not written:
         raise field_error("id_number", _("This national ID is already registered."))
     return person
 

@@ -1,19 +1,20 @@
 """core.db: the hot paths' statements are prepared once per connection on PostgreSQL, still logged and
-error-translated by Django, and plain elsewhere or when turned off; fetch() and insert_instance() give what the
+error-translated by Django, and plain elsewhere or when turned off; fetch() and insert_instances() give what the
 ORM's select_related query and save() give."""
 
 import datetime
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from twofront.core import audit, scope
 from twofront.core.choices import OrganisationKind
-from twofront.core.db import fetch, hot_cursor, insert_instance
-from twofront.core.models import AuditEvent, Organisation, Person, RiskRuleSet
+from twofront.core.db import fetch, hot_cursor, insert_instances
+from twofront.core.models import AuditEvent, Organisation, Person, RiskRuleSet, RoleAssignment, User
+from twofront.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -90,15 +91,27 @@ def test_fetch_of_nothing_asks_nothing_and_a_limit_is_kept(personas):
     assert len(fetch(type(personas["nanming"]), limit=2)) == 2
 
 
-def test_insert_instance_saves_a_new_row_as_save_would(personas):
+def test_insert_instances_saves_new_rows_as_save_would(personas):
     before = timezone.now()
-    organisation = insert_instance(Organisation(name="测试医院", kind=OrganisationKind.HOSPITAL,
-                                                region=personas.region("520102")))
-    assert organisation.pk and not organisation._state.adding
-    stored = Organisation.objects.get(pk=organisation.pk)
-    assert concrete_values(stored) == concrete_values(organisation)
-    if hasattr(stored, "created_at"):
-        assert stored.created_at >= before
+    user = personas["norole"]
+    rows = [RoleAssignment(user=user, role=Role.DISTRICT_OFFICER, region=personas.region(code))
+            for code in ("520102", "520103")]
+    assert insert_instances(rows) == rows
+    for row in rows:
+        assert row.pk and not row._state.adding and row.created_at >= before  # auto_now_add applied
+        assert concrete_values(RoleAssignment.objects.get(pk=row.pk)) == concrete_values(row)
+
+
+def test_insert_instances_skips_a_conflicting_row_only_when_asked(personas):
+    taken = User(username="norole")  # the username is unique
+    assert insert_instances([taken], skip_conflicts=True) == [] and taken.pk is None
+    assert User.objects.filter(username="norole").count() == 1
+    fresh = User(username="fresh")
+    assert insert_instances([fresh], skip_conflicts=True) == [fresh] and fresh.pk
+    with pytest.raises(ValueError):
+        insert_instances([taken, User(username="other")], skip_conflicts=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_instances([taken])
 
 
 def test_get_visible_by_pk_or_404_keeps_the_jurisdiction_rule(personas):

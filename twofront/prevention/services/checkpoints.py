@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from twofront.core import audit, pii, risk, scope
 from twofront.core.choices import OrganisationKind
-from twofront.core.db import fetch, insert_instance, insert_rows
+from twofront.core.db import fetch, insert_instances
 from twofront.core.errors import Conflict, field_error
 from twofront.core.identity import IdentityError, mask_national_id, parse_national_id, parse_plate
 from twofront.core.models import AuditEvent, DutyShift, Organisation, Person, PostType, Region, User
@@ -277,12 +277,7 @@ def _save_travellers(passage: Passage, rows: list[TravellerRow], persons: list[P
                                    travel_history=row.travel_history, risk_level=statuses[person.pk].level,
                                    decision=row.decision, is_driver=row.is_driver)
                   for row, person in zip(rows, persons, strict=True)]
-    ids = insert_rows(PassageTraveller, [{"passage_id": t.passage_id, "person_id": t.person_id,
-                                          "temperature": t.temperature, "travel_history": t.travel_history,
-                                          "risk_level": t.risk_level, "decision": t.decision,
-                                          "is_driver": t.is_driver} for t in travellers])
-    for traveller, person, pk in zip(travellers, persons, ids, strict=True):
-        traveller.person, traveller.pk = person, pk
+    insert_instances(travellers)  # person set on each: the response lists them without another query
     passage.saved_travellers = travellers  # the response lists them without another query
     return travellers
 
@@ -309,8 +304,9 @@ def register_passage(checkpoint: Checkpoint, *, actor, plate: str, vehicle_type:
     with transaction.atomic(savepoint=False), audit.deferred(), dirty.deferred():
         registered = {p.pk for p in found.values()}
         persons = _find_or_add_persons(rows, found, actor=actor, checkpoint=checkpoint, region=destination)
-        passage = insert_instance(Passage(checkpoint=checkpoint, region=checkpoint.region, registered_by=actor,
-                                          status=PassageStatus.CONFIRMED, confirmed_at=timezone.now(), **fields))
+        passage = Passage(checkpoint=checkpoint, region=checkpoint.region, registered_by=actor,
+                          status=PassageStatus.CONFIRMED, confirmed_at=timezone.now(), **fields)
+        insert_instances([passage])
         saved = _save_travellers(passage, rows, persons, new={p.pk for p in persons} - registered)
         audit.record(actor, "prevention.passage.registered", passage, region=checkpoint.region,
                      changes={"plate": passage.plate, "origin": f"{passage.origin_province}{passage.origin_city}",
