@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
+from twofront.core.db import batched_writes
 from twofront.core.errors import Conflict
 from twofront.core.idempotency import Claim
 
@@ -239,7 +240,7 @@ def idempotent(request, *, scope: str, payload: Any, run: Callable[[], Any], out
     if once.claim is None:
         return Status(status, run())
     for _attempt in range(3):
-        with transaction.atomic():
+        with transaction.atomic(), batched_writes():  # the service's tail writes go with the response's
             if once.claim.take():
                 body = once.respond(run())
                 once.claim.store(status, body)

@@ -91,7 +91,7 @@ _deferred: ContextVar[list | None] = ContextVar("audit_deferred", default=None)
 def deferred():
     """Events recorded in the block are written together, in one INSERT, when it ends without an error (for a
     service that records several). Use it inside the writing transaction; nested blocks join the outermost.
-    Until then a recorded event has no id."""
+    The INSERT joins an open core.db.batched_writes() block; the events get no id."""
     if _deferred.get() is not None:
         yield
         return
@@ -101,7 +101,7 @@ def deferred():
         events = _deferred.get()
     finally:
         _deferred.reset(token)
-    insert_instances(events)
+    insert_instances(events, later=True)
 
 
 def insert(event: dict) -> AuditEvent:

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from twofront.core.db import hot_cursor
+from twofront.core.db import hot_cursor, write
 from twofront.core.models import IdempotencyRecord
 
 _TABLE = IdempotencyRecord._meta.db_table
@@ -63,12 +63,12 @@ class Claim:
         return row is not None
 
     def store(self, status: int, response: Any) -> None:
-        """The response of the request that took the key, on its row (same transaction)."""
+        """The response of the request that took the key, on its row (same transaction; joins an open
+        core.db.batched_writes() block)."""
         if self.record_id is None:
             raise RuntimeError("store() needs the key taken by take()")
         field = IdempotencyRecord._meta.get_field("response")
-        with hot_cursor() as cursor:
-            cursor.execute(_STORE, [status, field.get_db_prep_save(response, connection), self.record_id])
+        write(_STORE, [status, field.get_db_prep_save(response, connection), self.record_id])
 
     def first(self) -> IdempotencyRecord | None:
         """The committed first request of this key, if any. ValidationError when it had another body."""

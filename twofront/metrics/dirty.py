@@ -4,14 +4,11 @@ A cell is (source model, region, day) as the model's metrics see the record: the
 declare (`Count(region="site__region")` -> the site's region) and its day in settings.TIME_ZONE. A
 change that moves a record to another region or day touches the old cell and the new one.
 
-One statement, and writers never wait for each other on a shared cell (every check-in of an enterprise
-marks the same (region, day) cell). A cell that is already dirty is left as it is (no update, no
-exclusive row lock); on PostgreSQL the writer takes a FOR KEY SHARE lock on it instead, held until its
-commit. Share locks do not conflict with each other, but they do conflict with the refresh's
-`FOR UPDATE SKIP LOCKED`, so a refresh cannot consume (delete) a cell while a writer that marked it
-has not committed: it recomputes such a busy cell and leaves it dirty for the next run (see
-services.refresh_dirty). A cell that is absent, or that a refresh deletes while the writer waits for
-its lock, is inserted. Rows are handled in sorted order, so two writers never deadlock over cells.
+Marks are an append-only log (models.DirtyCell): a touch inserts one row per cell, nothing else, so
+writers never wait for one another or lock a shared row (every check-in of an enterprise marks the same
+cell). A mark is visible to the refresh only once its writer has committed, together with the records
+it stands for; the refresh deletes exactly the marks it read, in the same statement (services.py), so
+a change can never be dropped between a recompute and the removal of its mark.
 """
 
 import datetime
@@ -19,19 +16,14 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
-from twofront.core.db import hot_cursor
+from twofront.core.db import insert_sql, write
 from twofront.metrics.models import DirtyCell
 
 _BATCH = 1000
-
-# PostgreSQL: the function metrics_touch (migration 0003) locks the cells that exist (key share: writers do not
-# block each other) and inserts the others, retrying when a concurrent writer inserted one first. A writer may
-# call it inside its own write statement (`touch_sql`).
-
+_FEW = 16
 
 _deferred: ContextVar[set | None] = ContextVar("metrics_dirty_deferred", default=None)
 
@@ -50,7 +42,7 @@ def deferred():
         cells = _deferred.get()
     finally:
         _deferred.reset(token)
-    _mark(sorted(cells, key=lambda c: (c[1], c[2], c[0])))
+    _mark(sorted(cells), later=True)
 
 
 def _label(model) -> str:
@@ -77,7 +69,7 @@ def cells_of(cells: Iterable[tuple[int, datetime.date | datetime.datetime | None
 
 
 def touch_many(model: type[Model] | str, cells: Iterable[tuple[int, datetime.date | datetime.datetime | None]]) -> int:
-    """Marks (region id, day) cells of a source model dirty; duplicates are ignored. Returns cells marked.
+    """Marks (region id, day) cells of a source model dirty, each once however often listed. Returns cells marked.
     Call it inside the transaction that writes the records, so the cells commit with them."""
     source, rows = _label(model), cells_of(cells)
     pending = _deferred.get()
@@ -88,36 +80,28 @@ def touch_many(model: type[Model] | str, cells: Iterable[tuple[int, datetime.dat
     return len(rows)
 
 
-def _mark(cells: list[tuple[str, int, datetime.date]]) -> None:
-    """(source, region id, day) cells, sorted by region and day, marked dirty in batches."""
-    for start in range(0, len(cells), _BATCH):
-        batch = cells[start:start + _BATCH]
-        if connection.vendor == "postgresql":
-            _touch_postgresql(batch)
-        else:  # SQLite: one writer at a time, so "insert unless there" is all it takes
-            DirtyCell.objects.bulk_create([DirtyCell(source=s, region_id=r, day=d) for s, r, d in batch],
-                                          ignore_conflicts=True)
+def _mark(cells: list[tuple[str, int, datetime.date]], *, later: bool = False) -> None:
+    """(source, region id, day) marks appended to the log: a writer's few in one prepared INSERT (its SQL is
+    kept per row count), an import's many through bulk_create, in batches. `later`: the INSERTs join an open
+    core.db.batched_writes() block."""
+    if later or len(cells) <= _FEW:
+        now = timezone.now()
+        for start in range(0, len(cells), _FEW):
+            write(*insert_sql(DirtyCell, [{"source": s, "region_id": r, "day": d, "marked_at": now}
+                                          for s, r, d in cells[start:start + _FEW]], returning=False))
+        return
+    DirtyCell.objects.bulk_create([DirtyCell(source=s, region_id=r, day=d) for s, r, d in cells], batch_size=_BATCH)
 
 
-def _call(cells: list[tuple[str, int, datetime.date]]) -> tuple[str, list]:
-    """`metrics_touch(...)` for these cells. A few cells (a writer's usual case) go as scalar parameters in
-    ARRAY[...] constructors: psycopg dumps three Python lists much more slowly than six scalars."""
-    if len(cells) > 16:
-        return "metrics_touch(%s::varchar[], %s::bigint[], %s::date[])", [
-            [s for s, _r, _d in cells], [r for _s, r, _d in cells], [d for _s, _r, d in cells]]
-    marks = ", ".join(["%s"] * len(cells))
-    return (f"metrics_touch(ARRAY[{marks}]::varchar[], ARRAY[{marks}]::bigint[], ARRAY[{marks}]::date[])",
-            [s for s, _r, _d in cells] + [r for _s, r, _d in cells] + [d for _s, _r, d in cells])
+_COLUMNS = "source, region_id, day, marked_at"
 
 
-def touch_sql(model: type[Model] | str, cells) -> tuple[str, list]:
-    """PostgreSQL: the SQL expression (and its parameters) that marks the cells, for a writer's own statement,
-    e.g. a data-modifying CTE's `SELECT metrics_touch(...) FROM written` (it runs only if the main query reads it)."""
+def touch_sql(model: type[Model] | str, cells, *, after: str) -> tuple[str, list]:
+    """PostgreSQL: the INSERT of the cells' marks for a writer's own statement, as a data-modifying CTE that
+    writes them only when the CTE `after` (the write they stand for) returned a row."""
     source = _label(model)
-    return _call([(source, r, d) for r, d in cells_of(cells)])
-
-
-def _touch_postgresql(batch: list[tuple[str, int, datetime.date]]) -> None:
-    call, params = _call(batch)
-    with hot_cursor() as cursor:
-        cursor.execute(f"SELECT {call}", params)  # noqa: S608 (our own SQL)
+    rows = cells_of(cells)
+    values = ", ".join(["(%s, %s::bigint, %s::date)"] * len(rows))
+    return (f"INSERT INTO {DirtyCell._meta.db_table} ({_COLUMNS}) SELECT v.source, v.region_id, v.day, now() "  # noqa: S608
+            f"FROM (VALUES {values}) AS v (source, region_id, day) WHERE EXISTS (SELECT FROM {after})",
+            [value for region_id, day in rows for value in (source, region_id, day)])

@@ -2,17 +2,17 @@ from django.db import models
 
 
 class DirtyCell(models.Model):
-    """A (source model, region, day) whose rollups must be recomputed: written by services in the same
-    transaction as the records they change, consumed by the refresh job."""
+    """A mark that (source model, region, day) must have its rollups recomputed: appended by services in the
+    same transaction as the records they change, consumed (deleted) by the refresh job. An append-only log:
+    the same cell may be marked by many writers, and no writer updates or locks a row another one wrote."""
 
     source = models.CharField(max_length=100)  # model label, e.g. "core.person"
-    region = models.ForeignKey("core.Region", on_delete=models.CASCADE, related_name="+")
+    # No foreign-key constraint or index: its check would share-lock the region row on every mark (the hot
+    # rows every writer of a district touches). A mark of a deleted region is consumed like any other.
+    region = models.ForeignKey("core.Region", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+                               db_index=False)
     day = models.DateField()
     marked_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["source", "region", "day"],
-                                               name="%(app_label)s_%(class)s_unique_cell")]
 
     def __str__(self) -> str:
         return f"{self.source} {self.region_id} {self.day}"

@@ -19,17 +19,12 @@ set-based SQL that runs the same on SQLite and PostgreSQL:
 
 Concurrency. Refreshes and rebuilds take one lock (a PostgreSQL advisory lock; on SQLite the
 IMMEDIATE transaction already excludes every other writer), so rollup rows have one writer at a time.
-On PostgreSQL (READ COMMITTED) a refresh locks the cells it takes with FOR UPDATE SKIP LOCKED and
-deletes exactly those rows at the end. A writer's touch holds a FOR KEY SHARE lock on its cell until
-it commits (dirty.py), so a cell whose writer has not committed cannot be taken: it stays dirty for
-the next run. A writer touching a cell that a refresh holds waits, then inserts it again after the
-refresh commits. Either way a change never lands between the recompute and the removal of its cell.
-
-Liveness. Under a steady stream of writers (the morning's check-ins all mark their enterprise's cell)
-some writer nearly always holds the busy cell, so "skip it" alone could leave it stale for as long as
-the rush lasts. After consuming what it can, a refresh therefore also recomputes the cells it could
-not take, without removing them: their rollups lag at most one refresh behind, and the cells are
-consumed on a later run when no writer holds them.
+Dirty cells are an append-only log of marks (dirty.py). A refresh takes a batch of marks with one
+`DELETE ... RETURNING` (under READ COMMITTED it sees only marks whose writers have committed, and it
+deletes exactly the ones it returns), then recomputes their distinct cells in the same transaction: a
+change committed after that statement has its own mark, still in the log, for the next run. Writers
+never wait for a refresh, nor a refresh for writers. If a recompute fails, the transaction rolls back
+and the marks are back in the log.
 """
 
 import datetime
@@ -141,9 +136,9 @@ def _with_ancestors(region_ids: set[int]) -> dict[int, int]:
     return dict(Region.objects.filter(code__in=codes).values_list("pk", "depth"))
 
 
-def _recompute_cells(cells) -> None:
+def _recompute_cells(cells: set[tuple[str, int, datetime.date]]) -> None:
     by_source: dict[str, list[tuple[int, datetime.date]]] = defaultdict(list)
-    for _pk, source, region_id, day in cells:
+    for source, region_id, day in cells:
         by_source[source].append((region_id, day))
     for source, source_cells in by_source.items():
         regions = _with_ancestors({region_id for region_id, _day in source_cells})
@@ -152,37 +147,42 @@ def _recompute_cells(cells) -> None:
             _recompute(metric, regions, min(days), max(days))
 
 
+def _take(batch_size: int) -> list[tuple[str, int, datetime.date]]:
+    """Deletes the oldest committed marks, up to batch_size, and returns them: one statement, one snapshot."""
+    table = connection.ops.quote_name(DirtyCell._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} ORDER BY id LIMIT %s) "  # noqa: S608
+                       "RETURNING source, region_id, day", [batch_size])
+        rows = cursor.fetchall()
+    day = DirtyCell._meta.get_field("day")
+    converters = connection.ops.get_db_converters(day.get_col(DirtyCell._meta.db_table))  # SQLite: text -> date
+    return [(source, region_id, _converted(value, converters, day)) for source, region_id, value in rows]
+
+
+def _converted(value, converters, field):
+    for converter in converters:
+        value = converter(value, field, connection)
+    return value
+
+
 @transaction.atomic
 def _refresh_batch(batch_size: int) -> int:
     if not _lock(wait=False):
         return 0  # another refresh or a rebuild is running; it leaves nothing behind for long
-    cells = list(DirtyCell.objects.select_for_update(skip_locked=True).order_by("id")
-                 .values_list("id", "source", "region_id", "day")[:batch_size])
-    _recompute_cells(cells)
-    DirtyCell.objects.filter(pk__in=[cell[0] for cell in cells]).delete()
-    return len(cells)
+    marks = _take(batch_size)
+    _recompute_cells(set(marks))
+    return len(marks)
 
 
-@transaction.atomic
-def _refresh_busy(batch_size: int) -> int:
-    """Recomputes (without consuming) the cells still dirty: those whose writers hold them right now."""
-    if not _lock(wait=False):
-        return 0
-    cells = list(DirtyCell.objects.order_by("id").values_list("id", "source", "region_id", "day")[:batch_size])
-    _recompute_cells(cells)
-    return len(cells)
-
-
-def refresh_dirty(*, batch_size: int = 500, max_batches: int = 200) -> int:
-    """Recomputes the rollups of the dirty cells, a batch per transaction. Returns the cells consumed."""
+def refresh_dirty(*, batch_size: int = 5000, max_batches: int = 200) -> int:
+    """Recomputes the rollups of the marked cells, a batch of marks per transaction (a busy cell is marked by
+    many writers, so a batch's distinct cells are usually far fewer). Returns the marks consumed."""
     consumed = 0
     for _ in range(max_batches):
         done = _refresh_batch(batch_size)
         consumed += done
         if done < batch_size:
             break
-    if connection.vendor == "postgresql":
-        _refresh_busy(batch_size)
     if consumed:
         logger.info("metrics: refreshed %s dirty cells", consumed)
     return consumed

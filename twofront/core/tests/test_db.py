@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from twofront.core import audit, scope
 from twofront.core.choices import OrganisationKind
-from twofront.core.db import fetch, hot_cursor, insert_instances
+from twofront.core.db import batched_writes, fetch, hot_cursor, insert_instances, write
 from twofront.core.models import AuditEvent, Organisation, Person, RiskRuleSet, RoleAssignment, User
 from twofront.core.roles import Role
 
@@ -112,6 +112,48 @@ def test_insert_instances_skips_a_conflicting_row_only_when_asked(personas):
         insert_instances([taken, User(username="other")], skip_conflicts=True)
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_instances([taken])
+
+
+def _assignments(user, codes):
+    return [RoleAssignment(user=user, role=Role.DISTRICT_OFFICER, region=p) for p in codes]
+
+
+def test_batched_writes_go_together_at_the_end_in_order(personas):
+    user = personas["norole"]
+    nanming, yunyan = personas.region("520102"), personas.region("520103")
+    with CaptureQueriesContext(connection) as queries, transaction.atomic(), batched_writes():
+        insert_instances(_assignments(user, [nanming]), later=True)
+        with batched_writes():  # a nested block joins the outer one
+            write("UPDATE core_user SET first_name = %s WHERE id = %s", ["批量", user.pk])
+        insert_instances(_assignments(user, [yunyan]), later=True)
+        assert not RoleAssignment.objects.filter(user=user).exists()  # nothing written yet
+        asked = len(queries.captured_queries)
+    written = [q for q in queries.captured_queries[asked:] if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    if connection.vendor == "postgresql":
+        assert len(written) == 1 and written[0]["sql"].startswith("WITH w0 AS (INSERT")  # one round trip
+    else:
+        assert [q["sql"].split()[0] for q in written] == ["INSERT", "UPDATE", "INSERT"]
+    assert set(RoleAssignment.objects.filter(user=user).values_list("region__code", flat=True)) == {"520102", "520103"}
+    assert User.objects.get(pk=user.pk).first_name == "批量"
+
+
+def test_batched_writes_are_dropped_when_the_block_fails_and_run_at_once_without_a_block(personas):
+    user = personas["norole"]
+    with pytest.raises(RuntimeError), transaction.atomic(), batched_writes():
+        insert_instances(_assignments(user, [personas.region("520102")]), later=True)
+        raise RuntimeError("the service failed")
+    assert not RoleAssignment.objects.filter(user=user).exists()
+    rows = _assignments(user, [personas.region("520103")])
+    assert insert_instances(rows, later=True) == rows and rows[0].pk is None  # written now, without an id
+    assert RoleAssignment.objects.filter(user=user).count() == 1
+
+
+def test_a_failing_batch_fails_its_transaction(personas):
+    user = personas["norole"]
+    with pytest.raises(IntegrityError), transaction.atomic(), batched_writes():
+        insert_instances(_assignments(user, [personas.region("520102")]), later=True)
+        insert_instances([User(username="norole")], later=True)  # the username is taken
+    assert not RoleAssignment.objects.filter(user=user).exists()
 
 
 def test_get_visible_by_pk_or_404_keeps_the_jurisdiction_rule(personas):

@@ -274,8 +274,7 @@ def _write_checkin_postgresql(employee: Employee, *, actor, fields: dict, before
 
 def _write_statement(employee: Employee, *, actor, fields: dict, before, claim: Claim | None,
                      respond: Respond | None) -> HealthCheckin | None:
-    """One statement: the key row, the upsert, its audit event and its dirty cells (metrics_touch, which takes
-    its share locks after the upsert; they last until this statement's commit)."""
+    """One statement: the key row, the upsert, its audit event and its dirty cells' marks."""
     checkin = _new_checkin(employee, fields)
     parts, params = [], []
     if claim is not None:
@@ -291,13 +290,11 @@ def _write_statement(employee: Employee, *, actor, fields: dict, before, claim: 
                                                source="checkin")
     parts.append(f"event AS ({event_sql})")
     params += event_params
-    touch, touch_params = touch_sql(HealthCheckin, _cells(checkin))
-    parts.append(f"touched AS (SELECT {touch} AS cells FROM checkin)")  # noqa: S608 (our own SQL)
-    params += touch_params
+    marks, mark_params = touch_sql(HealthCheckin, _cells(checkin), after="checkin")
+    parts.append(f"marked AS ({marks})")
+    params += mark_params
     with hot_cursor() as cursor:
-        # The main query reads `touched`, so the cells are marked whenever a row was written.
-        cursor.execute("WITH " + ",\n".join(parts) + "\nSELECT c.id, c.submitted_at, t.cells FROM checkin c, touched t",
-                       params)
+        cursor.execute("WITH " + ",\n".join(parts) + "\nSELECT id, submitted_at FROM checkin", params)
         row = cursor.fetchone()
     if row is None:
         return None  # the key was taken: nothing written

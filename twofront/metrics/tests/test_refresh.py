@@ -115,11 +115,14 @@ def test_cells_of_unmeasured_models_are_consumed(refresh, personas):
     assert not DirtyCell.objects.exists()
 
 
-def test_touch_marks_each_cell_once(personas):
+def test_touch_marks_each_cell_once_per_call_and_refresh_consumes_every_mark(refresh, personas):
     grid = personas.region(GRID_1).pk
     assert touch_many(Person, [(grid, MARCH_1), (grid, MARCH_1), (grid, None)]) == 2
-    touch(Person, region_id=grid, day=MARCH_1)
-    assert DirtyCell.objects.count() == 2
+    touch(Person, region_id=grid, day=MARCH_1)  # another writer's mark of the same cell: the log keeps both
+    assert DirtyCell.objects.count() == 3
+    assert DirtyCell.objects.values("source", "region_id", "day").distinct().count() == 2
+    assert refresh() == 3
+    assert not DirtyCell.objects.exists()
 
 
 def test_deferred_touches_of_several_models_are_marked_together_at_the_end(personas):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from twofront.core import audit, pii, risk, scope
 from twofront.core.choices import OrganisationKind
-from twofront.core.db import fetch, insert_instances
+from twofront.core.db import batched_writes, fetch, insert_instances
 from twofront.core.errors import Conflict, field_error
 from twofront.core.identity import IdentityError, mask_national_id, parse_national_id, parse_plate
 from twofront.core.models import AuditEvent, DutyShift, Organisation, Person, PostType, Region, User
@@ -277,7 +277,7 @@ def _save_travellers(passage: Passage, rows: list[TravellerRow], persons: list[P
                                    travel_history=row.travel_history, risk_level=statuses[person.pk].level,
                                    decision=row.decision, is_driver=row.is_driver)
                   for row, person in zip(rows, persons, strict=True)]
-    insert_instances(travellers)  # person set on each: the response lists them without another query
+    insert_instances(travellers, later=True)  # no ids needed; person set on each: the response lists them
     passage.saved_travellers = travellers  # the response lists them without another query
     return travellers
 
@@ -300,8 +300,9 @@ def register_passage(checkpoint: Checkpoint, *, actor, plate: str, vehicle_type:
     if errors:
         raise ValidationError(errors)
     # The hot path of a checkpoint: no savepoint of its own inside the caller's transaction (any error
-    # rolls the whole request back), and the audit events and dirty cells of the car go in one statement each.
-    with transaction.atomic(savepoint=False), audit.deferred(), dirty.deferred():
+    # rolls the whole request back); the travellers, the audit events and the dirty marks of the car are
+    # written at the end, in one statement on PostgreSQL (with the idempotency response, when there is one).
+    with transaction.atomic(savepoint=False), batched_writes(), audit.deferred(), dirty.deferred():
         registered = {p.pk for p in found.values()}
         persons = _find_or_add_persons(rows, found, actor=actor, checkpoint=checkpoint, region=destination)
         passage = Passage(checkpoint=checkpoint, region=checkpoint.region, registered_by=actor,
