@@ -89,3 +89,23 @@ class ConfirmForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+
+
+class RuleSetForm(forms.Form):
+    """A new risk rule-set version, edited as its JSON (core.risk's rule format, explained on the page)."""
+
+    rules = forms.CharField(label=_("Rules (JSON)"), widget=forms.Textarea(attrs={
+        "rows": 24, "spellcheck": "false", "class": "code", "autocomplete": "off"}))
+    notes = forms.CharField(label=_("What changed and why"), max_length=500)
+    activate = forms.BooleanField(label=_("Apply at once (the current version stops applying)"), required=False,
+                                  initial=True)
+
+    def clean_rules(self):
+        import json
+
+        try:
+            return json.loads(self.cleaned_data["rules"])
+        except ValueError as exc:
+            raise forms.ValidationError(_("Not valid JSON (line %(line)s, column %(column)s): %(error)s") % {
+                "line": getattr(exc, "lineno", "?"), "column": getattr(exc, "colno", "?"),
+                "error": getattr(exc, "msg", str(exc))}) from exc

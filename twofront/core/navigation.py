@@ -75,6 +75,7 @@ def sections_for(user) -> list[tuple[str, list[dict]]]:
 register(
     NavItem("home", _("Home"), "home", order=0, icon="⌂"),
     NavItem("persons", _("Persons"), "person_list", ("core.view_person",), order=10, icon="👤"),
+    NavItem("risk_rules", _("Risk rules"), "risk_rules", ("core.change_riskruleset",), order=880, icon="⚖"),
     NavItem("audit", _("Audit trail"), "audit_list", ("core.view_auditevent",), order=900, icon="🔍"),
     NavItem("tokens", _("API tokens"), "token_list", order=950, icon="🔑"),
 )

@@ -64,18 +64,28 @@ _PROVIDERS: dict[str, FactProvider] = {}
 # Per provider, SQL that selects the ids, among `{ids}`, of persons with any row it could make facts of.
 _PRESENCE: dict[str, list[str]] = {}
 _SQL: dict[int, tuple[str, int]] = {}  # persons -> (statement, times the ids are bound)
+_KINDS: dict[str, dict[str, str]] = {}  # provider -> {fact kind: label} it declares
 _CHUNK = 200
 
 
-def register_fact_provider(name: str, provider: FactProvider, *, presence: Iterable[str] = ()) -> None:
+def register_fact_provider(name: str, provider: FactProvider, *, presence: Iterable[str] = (),
+                           kinds: dict[str, str] | None = None) -> None:
     """`provider(person_ids, since)` returns facts per person id (only those dated on/after `since`
     or still current matter). `presence`: one-column SELECTs of person ids with a `{ids}` placeholder
     (e.g. "SELECT person_id FROM t WHERE person_id IN {ids}"), covering every row the provider reads; then
     the provider is asked only about persons they return. Most people at a checkpoint have no records, so
-    one query over every provider's tables replaces a query (and its ORM compilation) per provider."""
+    one query over every provider's tables replaces a query (and its ORM compilation) per provider.
+    `kinds`: the fact kinds it produces, with their labels, for the rules page and for checking a new rule set
+    (a rule on a kind nobody produces would never hold)."""
     _PROVIDERS[name] = provider
     _PRESENCE[name] = list(presence)
+    _KINDS[name] = dict(kinds or {})
     _SQL.clear()
+
+
+def fact_kinds() -> dict[str, str]:
+    """Every fact kind the registered providers declare -> its label."""
+    return {kind: label for kinds in _KINDS.values() for kind, label in kinds.items()}
 
 
 DEFAULT_RULES: list[dict] = [
@@ -124,12 +134,44 @@ def validate_rules(rules) -> list[dict]:
         days = rule.get("lasts_days")
         if days is not None and (not isinstance(days, int) or not 1 <= days <= 365):
             raise ValidationError({where: ["lasts_days 为 1–365 / lasts_days is 1 to 365"]})
-        match = rule.get("match", {})
-        if not isinstance(match, dict) or set(match) - {"value_in", "value_prefix_in"}:
-            raise ValidationError({where: ["match 只支持 value_in / value_prefix_in"]})
+        _check_match(rule.get("match", {}), where)
+        clear = rule.get("cleared_by")
+        if clear is not None:
+            if not isinstance(clear, dict) or "fact" not in clear:
+                raise ValidationError({where: ["cleared_by 需要 fact / cleared_by needs a fact"]})
+            _check_match({k: v for k, v in clear.items() if k != "fact"}, where)
+        known = fact_kinds()
+        for kind in (rule["fact"], (clear or {}).get("fact")):
+            if known and kind is not None and kind not in known:
+                raise ValidationError({where: [f"未知事实类型 / unknown fact kind: {kind} "
+                                               f"({', '.join(sorted(known))})"]})
         if not isinstance(rule["reason"], dict) or not rule["reason"].get("zh"):
             raise ValidationError({where: ["reason 需要 zh 文本 / reason needs zh text"]})
     return rules
+
+
+def _check_match(match, where: str) -> None:
+    if not isinstance(match, dict) or set(match) - {"value_in", "value_prefix_in"}:
+        raise ValidationError({where: ["match 只支持 value_in / value_prefix_in"]})
+    for values in match.values():
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) and v for v in values):
+            raise ValidationError({where: ["value_in / value_prefix_in 为非空文本列表 / a non-empty list of texts"]})
+
+
+def describe(rule: dict) -> dict:
+    """A rule as the rules page shows it: its fields in words (the fact kind's label, days, what clears it)."""
+    kinds = fact_kinds()
+
+    def values(spec: dict) -> str:
+        parts = [", ".join(spec.get("value_in", []))] + [f"{p}…" for p in spec.get("value_prefix_in", [])]
+        return ", ".join(p for p in parts if p)
+
+    clear = rule.get("cleared_by") or {}
+    return {"id": rule["id"], "level": rule["level"], "fact": rule["fact"], "fact_label": kinds.get(rule["fact"], ""),
+            "values": values(rule.get("match", {})), "lasts_days": rule.get("lasts_days"),
+            "cleared_by": clear.get("fact", ""), "cleared_by_label": kinds.get(clear.get("fact", ""), ""),
+            "cleared_by_values": values(clear), "reason_zh": rule["reason"]["zh"],
+            "reason_en": rule["reason"].get("en", "")}
 
 
 _RULE_SETS: dict[int, tuple[int, list[dict]]] = {}  # rule set id -> (version, rules); a version never changes

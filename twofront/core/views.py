@@ -1,4 +1,5 @@
 import io
+import json
 
 import qrcode
 import qrcode.image.svg
@@ -25,11 +26,12 @@ from twofront.core.forms import (
     PersonFilterForm,
     PersonForm,
     RevealForm,
+    RuleSetForm,
     TokenForm,
 )
 from twofront.core.generic import Column, ScopedDetailView, ScopedListView, ServiceFormView, apply_errors
 from twofront.core.middleware import client_ip
-from twofront.core.models import ApiToken, AuditEvent, Person, RiskLevel
+from twofront.core.models import ApiToken, AuditEvent, Person, RiskLevel, RiskRuleSet
 from twofront.core.services import accounts, people
 from twofront.core.services import risk as risk_services
 
@@ -323,3 +325,59 @@ def token_revoke(request, pk: int):
     accounts.revoke_token(token, actor=request.user)
     messages.success(request, _("Token revoked."))
     return redirect("token_list")
+
+
+# --- risk rules -------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def risk_rules(request):
+    """The rule-set versions, and the rules of one of them (the one in force unless ?version= names another)."""
+    if not scope.has_permission_anywhere(request.user, "core.view_person"):
+        raise PermissionDenied
+    versions = list(RiskRuleSet.objects.select_related("created_by").order_by("-version"))
+    wanted = request.GET.get("version", "")
+    shown = next((v for v in versions if str(v.version) == wanted), None) if wanted else None
+    if wanted and shown is None:
+        raise Http404
+    shown = shown or next((v for v in versions if v.active), None)
+    return render(request, "core/risk_rules.html", {
+        "title": _("Risk rules"), "versions": versions, "shown": shown,
+        "rules": [risk.describe(rule) for rule in (shown.rules if shown else risk.DEFAULT_RULES)],
+        "kinds": sorted(risk.fact_kinds().items()),
+        "can_publish": scope.has_permission_anywhere(request.user, "core.change_riskruleset")})
+
+
+@login_required
+def risk_rules_publish(request):
+    """A new version, written as JSON, starting from the version in force (or ?from=<version>)."""
+    if not scope.has_permission_anywhere(request.user, "core.change_riskruleset"):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = RuleSetForm(request.POST)
+        if form.is_valid():
+            try:
+                rule_set = risk_services.publish_rule_set(actor=request.user, rules=form.cleaned_data["rules"],
+                                                          notes=form.cleaned_data["notes"],
+                                                          activate=form.cleaned_data["activate"])
+            except ValidationError as exc:
+                form.add_error("rules", [f"{where}: {message}" if where != "rules" else message
+                                         for where, messages_ in exc.message_dict.items() for message in messages_])
+            else:
+                messages.success(request, _("Version %(version)s of the risk rules is published.")
+                                 % {"version": rule_set.version})
+                return redirect(f"{reverse('risk_rules')}?version={rule_set.version}")
+        status = 422
+    else:
+        base = request.GET.get("from", "")
+        start = (RiskRuleSet.objects.filter(version=base).first() if base.isdigit()
+                 else RiskRuleSet.objects.filter(active=True).first())
+        if base and start is None:
+            raise Http404
+        form = RuleSetForm(initial={"rules": json.dumps(start.rules if start else risk.DEFAULT_RULES,
+                                                        ensure_ascii=False, indent=2),
+                                    "notes": "", "activate": True})
+    return render(request, "core/risk_rules_publish.html", {
+        "title": _("Publish risk rules"), "form": form, "kinds": sorted(risk.fact_kinds().items())}, status=status)

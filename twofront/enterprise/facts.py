@@ -10,6 +10,8 @@ Read from the check-in table only when asked (pages, checkpoints): the QR check-
 import datetime
 from collections import defaultdict
 
+from django.utils.translation import gettext_lazy as _
+
 from twofront.core.risk import Fact, register_fact_provider
 from twofront.enterprise.models import Employee, HealthCheckin
 from twofront.enterprise.services.checkins import FEVER_FROM
@@ -32,4 +34,5 @@ def checkin_facts(person_ids: list[int], since: datetime.date) -> dict[int, list
 
 register_fact_provider("enterprise.checkins", checkin_facts, presence=[
     f"SELECT e.person_id FROM {Employee._meta.db_table} e JOIN {HealthCheckin._meta.db_table} c "  # noqa: S608
-    "ON c.employee_id = e.id WHERE c.abnormal AND e.person_id IN {ids}"])
+    "ON c.employee_id = e.id WHERE c.abnormal AND e.person_id IN {ids}"],
+    kinds={"abnormal_checkin": _("Abnormal health check-in")})

@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from twofront.core.risk import Fact, register_fact_provider
 from twofront.medical.choices import CaseState
@@ -41,4 +42,6 @@ def case_facts(person_ids: list[int], since: datetime.date) -> dict[int, list[Fa
 
 
 register_fact_provider("medical.cases", case_facts, presence=[
-    f"SELECT person_id FROM {Case._meta.db_table} WHERE person_id IN {{ids}}"])  # noqa: S608
+    f"SELECT person_id FROM {Case._meta.db_table} WHERE person_id IN {{ids}}"],  # noqa: S608
+    kinds={"key_category": _("Key-person category"), "test_result": _("Nucleic-acid test result"),
+           "case_closed": _("Case closed (recovered, excluded or died)")})

@@ -12,6 +12,7 @@ import datetime
 from collections import defaultdict
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from twofront.core.risk import Fact, register_fact_provider
 from twofront.prevention.choices import Decision, PassageStatus
@@ -76,4 +77,5 @@ def passage_facts(person_ids: list[int], since: datetime.date) -> dict[int, list
 
 
 register_fact_provider("passages", passage_facts, presence=[
-    f"SELECT person_id FROM {PassageTraveller._meta.db_table} WHERE person_id IN {{ids}}"])  # noqa: S608
+    f"SELECT person_id FROM {PassageTraveller._meta.db_table} WHERE person_id IN {{ids}}"],  # noqa: S608
+    kinds={"travel": _("Travel (origin or places stayed, by division code)"), "referral": _("Checkpoint decision")})

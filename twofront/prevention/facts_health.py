@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from twofront.core.risk import Fact, register_fact_provider
 from twofront.prevention.choices import StayStatus, TestResult
@@ -41,4 +42,6 @@ def health_facts(person_ids: list[int], since: datetime.date) -> dict[int, list[
 
 register_fact_provider("prevention.health", health_facts, presence=[
     f"SELECT person_id FROM {model._meta.db_table} WHERE person_id IN {{ids}}"  # noqa: S608 (the model's table)
-    for model in (KeyPersonEntry, QuarantineStay, NucleicTest)])
+    for model in (KeyPersonEntry, QuarantineStay, NucleicTest)],
+    kinds={"key_category": _("Key-person category"), "quarantine": _("Quarantine stay"),
+           "test_result": _("Nucleic-acid test result")})

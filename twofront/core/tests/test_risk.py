@@ -64,10 +64,23 @@ def test_future_facts_do_not_count_yet():
 
 
 @pytest.mark.parametrize("bad", [[], [{"id": "x"}], [{"id": "x", "fact": "f", "level": "green", "reason": {"zh": "绿"}}],
-                                 [{"id": "x", "fact": "f", "level": "red", "reason": {"zh": "a"}, "lasts_days": 0}]])
+                                 [{"id": "x", "fact": "f", "level": "red", "reason": {"zh": "a"}, "lasts_days": 0}],
+                                 [{"id": "x", "fact": "no_such_kind", "level": "red", "reason": {"zh": "a"}}],
+                                 [{"id": "x", "fact": "travel", "match": {"value_in": []}, "level": "red",
+                                   "reason": {"zh": "a"}}],
+                                 [{"id": "x", "fact": "travel", "level": "red", "reason": {"zh": "a"},
+                                   "cleared_by": {"value_in": ["negative"]}}],
+                                 [{"id": "x", "fact": "travel", "level": "red", "reason": {"zh": "a"},
+                                   "cleared_by": {"fact": "no_such_kind"}}]])
 def test_invalid_rule_sets_are_refused(bad):
     with pytest.raises(ValidationError):
         risk.validate_rules(bad)
+
+
+def test_the_fact_kinds_rules_may_name_are_those_the_apps_declare():
+    kinds = risk.fact_kinds()
+    assert {"key_category", "quarantine", "test_result", "travel", "abnormal_checkin", "case_closed"} <= set(kinds)
+    assert risk.validate_rules(risk.DEFAULT_RULES) == risk.DEFAULT_RULES  # the seeded rules name only those
 
 
 def test_publishing_a_version_changes_the_evaluation(personas, person_nanming):
