@@ -118,6 +118,11 @@ TWOFRONT_LOCKOUT_MINUTES = int(env("TWOFRONT_LOCKOUT_MINUTES", "15"))
 # TOTP two-factor for staff roles: on in production, off in the demo unless asked.
 TWOFRONT_REQUIRE_2FA = env_bool("TWOFRONT_REQUIRE_2FA", PRODUCTION)
 TWOFRONT_TOKEN_DAYS = int(env("TWOFRONT_TOKEN_DAYS", "90"))
+# Imports: how often a running import reports its counters, and after how long without a report it is stalled
+# (PostgreSQL reports even inside the write transaction; SQLite cannot while it writes: keep this above its
+# longest write).
+TWOFRONT_IMPORT_PROGRESS_SECONDS = float(env("TWOFRONT_IMPORT_PROGRESS_SECONDS", "0.5"))
+TWOFRONT_IMPORT_STALLED_AFTER_SECONDS = int(env("TWOFRONT_IMPORT_STALLED_AFTER_SECONDS", "900"))
 # Command centre: districts' daily report deadline (local "HH:MM", same day) and days between escalations
 # of an overdue supervision task. The worker's timers are read from the environment where they start
 # (TWOFRONT_ESCALATION_SECONDS, TWOFRONT_BRIEFING_HOUR).

@@ -4,7 +4,7 @@ from django.utils.translation import get_language
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from twofront.core.apikit import ERRORS, LimitOffsetPagination, paginate
+from twofront.core.apikit import ERRORS, WRITE_ERRORS, LimitOffsetPagination, paginate
 from twofront.transfer import responses, selectors, services
 from twofront.transfer.exports import XLSX_CONTENT_TYPE
 from twofront.transfer.schemas import ImportIn, ImportJobOut, JobFilter, PersonExportFilter
@@ -36,6 +36,12 @@ def list_jobs(request, filters: Query[JobFilter]):
             summary="One of my import jobs, with its progress counters")
 def get_job(request, job_id: int):
     return selectors.job_or_404(request.user, job_id)
+
+
+@router.post("/jobs/{job_id}/retry", response={202: ImportJobOut, **WRITE_ERRORS}, operation_id="transfer_jobs_retry",
+             summary="Run again a job that stopped responding (`stalled`: its worker died; nothing of it was stored)")
+def retry_job(request, job_id: int):
+    return Status(202, services.retry_import(selectors.job_or_404(request.user, job_id), actor=request.user))
 
 
 @router.get("/jobs/{job_id}/errors", response={200: None, **ERRORS}, operation_id="transfer_jobs_errors",

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 
+from django.conf import settings
 from django.core.files import File
 from django.db import connection, connections, transaction
 from django.utils import timezone
@@ -36,12 +37,11 @@ logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 20_000  # rows per staged batch: progress granularity on PostgreSQL
 CONFLICT_BATCH = 2_000  # keys per lookup of existing records (importers with a limited jurisdiction)
-PROGRESS_SECONDS = 0.5
 _ROW_BITS = 21  # a bad row is remembered as sheet << 21 | row number (a worksheet has 2**20 rows)
 
 
 class Progress:
-    """Pushes a job's counters to its row at most every PROGRESS_SECONDS.
+    """Pushes a job's counters (and its heartbeat) to its row at most every TWOFRONT_IMPORT_PROGRESS_SECONDS.
 
     Outside a transaction that is a short autocommit UPDATE. Inside the write transaction PostgreSQL
     gets it over a second connection, committed at once so the job page sees it; SQLite has a single
@@ -57,11 +57,12 @@ class Progress:
         for name, value in counters.items():
             setattr(self.job, name, value)
         now = time.monotonic()
-        if not force and now - self._pushed_at < PROGRESS_SECONDS:
+        if not force and now - self._pushed_at < settings.TWOFRONT_IMPORT_PROGRESS_SECONDS:
             return
         self._pushed_at = now
+        self.job.heartbeat_at = timezone.now()
         values = {name: getattr(self.job, name) for name in
-                  ("phase", "rows_total", "rows_read", "rows_valid", "rows_written", "error_count")}
+                  ("phase", "rows_total", "rows_read", "rows_valid", "rows_written", "error_count", "heartbeat_at")}
         if not connection.in_atomic_block:
             ImportJob.objects.filter(pk=self.job.pk).update(**values)
         elif connection.vendor == "postgresql":
@@ -323,6 +324,7 @@ def run(job: ImportJob, spec: ImportSpec, path: str, *, on_progress=None) -> Imp
     """Runs (or re-runs, after a crash) a job to its end state. Never raises for bad input."""
     job.status, job.phase, job.started_at, job.finished_at, job.message = (
         JobStatus.RUNNING, JobPhase.VALIDATING, timezone.now(), None, "")
+    job.heartbeat_at = job.started_at
     job.rows_total = job.rows_read = job.rows_valid = job.rows_written = job.error_count = 0
     job.error_file = ""
     job.save()

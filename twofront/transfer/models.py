@@ -1,6 +1,9 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twofront.core.models import ScopedQuerySet
@@ -33,6 +36,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Written with the counters while the job runs: a running job silent for long had its worker die.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_region_field = "region"
@@ -55,6 +60,16 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but nothing heard from it for TWOFRONT_IMPORT_STALLED_AFTER_SECONDS: its worker was killed
+        (nothing of the file is stored then: the write is one transaction), and it can be run again."""
+        if self.status != JobStatus.RUNNING:
+            return False
+        seconds = settings.TWOFRONT_IMPORT_STALLED_AFTER_SECONDS
+        last = self.heartbeat_at or self.started_at or self.created_at
+        return last is not None and timezone.now() - last > datetime.timedelta(seconds=seconds)
 
     @property
     def percent(self) -> int | None:

@@ -20,6 +20,8 @@ class ImportJobOut(Schema):
     rows_written: int
     error_count: int = Field(..., description="rows with at least one error")
     percent: int | None = Field(None, description="progress of the current phase")
+    stalled: bool = Field(False, description="running but silent for long: its worker died; POST .../retry runs it "
+                                             "again")
     message: str
     errors_url: str | None = Field(None, description="the error workbook (xlsx), when there are errors")
     created_at: datetime.datetime

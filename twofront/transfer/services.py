@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from twofront.core import audit, context, scope, selectors
 from twofront.core.choices import AuditSource
-from twofront.core.errors import field_error
+from twofront.core.errors import Conflict, field_error
 from twofront.core.models import Person, Region
 from twofront.transfer import engine, exports
-from twofront.transfer.choices import ImportPolicy
+from twofront.transfer.choices import ImportPolicy, JobPhase, JobStatus
 from twofront.transfer.exports import ExportColumn
 from twofront.transfer.models import ImportJob
 from twofront.transfer.spec import ImportSpec, get_spec
@@ -77,6 +77,26 @@ def create_import_job(*, actor, dataset: str, upload, name: str, policy: str = I
 def submit_import(*, actor, dataset: str, upload, name: str, policy: str = ImportPolicy.REJECT) -> ImportJob:
     """Creates the job, then runs a small file at once and queues a big one for the worker."""
     job = create_import_job(actor=actor, dataset=dataset, upload=upload, name=name, policy=policy)
+    return _start(job)
+
+
+def retry_import(job: ImportJob, *, actor) -> ImportJob:
+    """Runs again a job whose worker died (models.ImportJob.stalled): nothing of its file was stored, and the
+    new run starts from the file. A job still heard from is a Conflict, so two runs never overlap knowingly."""
+    require_import(actor, spec_or_404(job.dataset))
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if not locked.stalled:
+            raise Conflict(_("This import is not stalled: only a running import that has stopped responding can "
+                             "be run again."))
+        audit.record(actor, "transfer.import.retried", locked, region=locked.region,
+                     changes={"stalled_in": locked.phase, "rows_read": locked.rows_read})
+        locked.status, locked.phase, locked.message = JobStatus.QUEUED, JobPhase.WAITING, ""
+        locked.save(update_fields=["status", "phase", "message"])
+    return _start(locked)
+
+
+def _start(job: ImportJob) -> ImportJob:
     if job.file.size <= inline_max_bytes():
         return run_import_job(job)
     from twofront.transfer.tasks import run_import

@@ -1,14 +1,16 @@
 """Pages: upload a file, watch its job, download templates, error workbooks and exports."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from twofront.core import scope
+from twofront.core.errors import Conflict
 from twofront.core.generic import ServiceFormView
 from twofront.transfer import responses, selectors, services
 from twofront.transfer.forms import ImportForm
@@ -58,6 +60,19 @@ def job_detail(request, pk: int):
     spec = services.spec_or_404(job.dataset)
     return render(request, "transfer/job.html", {"title": _("Import job %(id)s") % {"id": job.pk}, "job": job,
                                                  "spec": spec})
+
+
+@login_required
+@require_POST
+def job_retry(request, pk: int):
+    job = selectors.job_or_404(request.user, pk)
+    try:
+        services.retry_import(job, actor=request.user)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The import is running again."))
+    return redirect("transfer:job_detail", pk=pk)
 
 
 @login_required

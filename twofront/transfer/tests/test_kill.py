@@ -45,7 +45,9 @@ def _env(var_dir) -> dict:
                     if key_id == settings.PII_ACTIVE_KEY_ID)
     return {**os.environ, "DATABASE_URL": _database_url(), "TWOFRONT_VAR_DIR": str(var_dir),
             "PII_KEYS": keys, "BLIND_INDEX_KEY": base64.b64encode(settings.BLIND_INDEX_KEY).decode(),
-            "SECRET_KEY": settings.SECRET_KEY, "DJANGO_SETTINGS_MODULE": "twofront.settings"}
+            "SECRET_KEY": settings.SECRET_KEY, "DJANGO_SETTINGS_MODULE": "twofront.settings",
+            # frequent reports, so the test sees written rows well before a fast host finishes the write
+            "TWOFRONT_IMPORT_PROGRESS_SECONDS": "0.05"}
 
 
 def _start(command: list[str], var_dir) -> subprocess.Popen:
@@ -98,6 +100,7 @@ def test_sigkill_mid_write_leaves_nothing_and_a_rerun_completes(personas_tx, set
     assert not DirtyCell.objects.exists()
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING and job.phase == JobPhase.WRITING
+    assert job.heartbeat_at is not None and not job.stalled  # heard from moments ago: not yet offered for a retry
 
     # when it is run again, then it completes
     if runner == "worker":

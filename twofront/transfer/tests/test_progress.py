@@ -15,7 +15,7 @@ from twofront.transfer.tests.conftest import import_file, person_rows, write_csv
 def test_another_connection_sees_the_counters(personas_tx, tmp_path, monkeypatch, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     monkeypatch.setattr(engine, "CHUNK_ROWS", 500)
-    monkeypatch.setattr(engine, "PROGRESS_SECONDS", 0)
+    settings.TWOFRONT_IMPORT_PROGRESS_SECONDS = 0
     path = write_csv(person_rows(3_000), tmp_path / "progress.csv")
     page = connections.create_connection(connection.alias)  # stands in for the job page's request
     seen: list[tuple] = []
