@@ -3,7 +3,6 @@
 import datetime
 import decimal
 import re
-from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connection
@@ -87,21 +86,11 @@ def record(actor, action: str, obj: Model | None = None, *, changes: dict | None
 _deferred: ContextVar[list | None] = ContextVar("audit_deferred", default=None)
 
 
-@contextmanager
 def deferred():
     """Events recorded in the block are written together, in one INSERT, when it ends without an error (for a
     service that records several). Use it inside the writing transaction; nested blocks join the outermost.
     The INSERT joins an open core.db.batched_writes() block; the events get no id."""
-    if _deferred.get() is not None:
-        yield
-        return
-    token = _deferred.set([])
-    try:
-        yield
-        events = _deferred.get()
-    finally:
-        _deferred.reset(token)
-    insert_instances(events, later=True)
+    return context.gathering(_deferred, list, lambda events: insert_instances(events, later=True))
 
 
 def insert(event: dict) -> AuditEvent:

@@ -2,8 +2,10 @@
 
 import contextvars
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from twofront.core.choices import AuditSource
 
@@ -30,3 +32,19 @@ def use(source: str, *, request_id: str | None = None, ip: str | None = None):
         yield _current.get()
     finally:
         _current.reset(token)
+
+
+@contextmanager
+def gathering(var: contextvars.ContextVar, empty: Callable[[], Any], flush: Callable[[Any], None]):
+    """A block that gathers things into `var` (starting from `empty()`; nested blocks join the outermost) and
+    hands them to `flush` when the outermost block ends without an error; an error drops them."""
+    if var.get() is not None:
+        yield
+        return
+    token = var.set(empty())
+    try:
+        yield
+        gathered = var.get()
+    finally:
+        var.reset(token)
+    flush(gathered)

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
+from twofront.core.context import gathering
+
 
 def _preparing_cursor_class():
     from django.db.backends.postgresql.base import ServerBindingCursor
@@ -125,23 +127,13 @@ def insert_instances(instances: list, *, skip_conflicts: bool = False, later: bo
 _batch: ContextVar[list | None] = ContextVar("core_db_batch", default=None)
 
 
-@contextmanager
 def batched_writes():
     """Writes queued in the block by write() (and insert_instances(later=True)) go to the database together when
     it ends without an error: on PostgreSQL as one statement (each write a data-modifying CTE: one round trip
     however many), elsewhere one by one in order. For the tail of a hot transaction, writes that nothing in it
     reads back: audit events, dirty marks, rows whose ids are not needed, the idempotency response. Open it
     inside the transaction; a nested block joins the outer one; an error drops what was queued."""
-    if _batch.get() is not None:
-        yield
-        return
-    token = _batch.set([])
-    try:
-        yield
-        queued = _batch.get()
-    finally:
-        _batch.reset(token)
-    _flush(queued)
+    return gathering(_batch, list, _flush)
 
 
 def write(sql: str, params: list) -> None:

@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -101,8 +103,6 @@ class RuleSetForm(forms.Form):
                                   initial=True)
 
     def clean_rules(self):
-        import json
-
         try:
             return json.loads(self.cleaned_data["rules"])
         except ValueError as exc:

@@ -118,7 +118,7 @@ def validate_rules(rules) -> list[dict]:
     """Checks a rule set's shape; raises ValidationError naming the bad rule."""
     if not isinstance(rules, list) or not rules:
         raise ValidationError({"rules": ["规则集应为非空列表 / a rule set is a non-empty list"]})
-    seen = set()
+    seen, known = set(), fact_kinds()
     for index, rule in enumerate(rules):
         where = f"rules[{index}]"
         if not isinstance(rule, dict):
@@ -140,7 +140,6 @@ def validate_rules(rules) -> list[dict]:
             if not isinstance(clear, dict) or "fact" not in clear:
                 raise ValidationError({where: ["cleared_by 需要 fact / cleared_by needs a fact"]})
             _check_match({k: v for k, v in clear.items() if k != "fact"}, where)
-        known = fact_kinds()
         for kind in (rule["fact"], (clear or {}).get("fact")):
             if known and kind is not None and kind not in known:
                 raise ValidationError({where: [f"未知事实类型 / unknown fact kind: {kind} "

@@ -372,10 +372,12 @@ def risk_rules_publish(request):
         status = 422
     else:
         base = request.GET.get("from", "")
-        start = (RiskRuleSet.objects.filter(version=base).first() if base.isdigit()
-                 else RiskRuleSet.objects.filter(active=True).first())
-        if base and start is None:
-            raise Http404
+        if base:
+            start = RiskRuleSet.objects.filter(version=base).first() if base.isdigit() else None
+            if start is None:
+                raise Http404
+        else:
+            start = RiskRuleSet.objects.filter(active=True).first()
         form = RuleSetForm(initial={"rules": json.dumps(start.rules if start else risk.DEFAULT_RULES,
                                                         ensure_ascii=False, indent=2),
                                     "notes": "", "activate": True})

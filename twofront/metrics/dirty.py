@@ -13,12 +13,12 @@ a change can never be dropped between a recompute and the removal of its mark.
 
 import datetime
 from collections.abc import Iterable
-from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db.models import Model
 from django.utils import timezone
 
+from twofront.core.context import gathering
 from twofront.core.db import insert_sql, write
 from twofront.metrics.models import DirtyCell
 
@@ -28,21 +28,11 @@ _FEW = 16
 _deferred: ContextVar[set | None] = ContextVar("metrics_dirty_deferred", default=None)
 
 
-@contextmanager
 def deferred():
     """Cells touched in the block are marked together, in one statement, when it ends without an error.
     For a service that touches several models: use it inside the writing transaction (the cells must
     commit with the records); nested blocks join the outermost."""
-    if _deferred.get() is not None:
-        yield
-        return
-    token = _deferred.set(set())
-    try:
-        yield
-        cells = _deferred.get()
-    finally:
-        _deferred.reset(token)
-    _mark(sorted(cells), later=True)
+    return gathering(_deferred, set, lambda cells: _mark(sorted(cells)))
 
 
 def _label(model) -> str:
@@ -80,15 +70,14 @@ def touch_many(model: type[Model] | str, cells: Iterable[tuple[int, datetime.dat
     return len(rows)
 
 
-def _mark(cells: list[tuple[str, int, datetime.date]], *, later: bool = False) -> None:
-    """(source, region id, day) marks appended to the log: a writer's few in one prepared INSERT (its SQL is
-    kept per row count), an import's many through bulk_create, in batches. `later`: the INSERTs join an open
-    core.db.batched_writes() block."""
-    if later or len(cells) <= _FEW:
-        now = timezone.now()
-        for start in range(0, len(cells), _FEW):
-            write(*insert_sql(DirtyCell, [{"source": s, "region_id": r, "day": d, "marked_at": now}
-                                          for s, r, d in cells[start:start + _FEW]], returning=False))
+def _mark(cells: list[tuple[str, int, datetime.date]]) -> None:
+    """(source, region id, day) marks appended to the log: a writer's few in one prepared INSERT (its SQL is kept
+    per row count; it joins an open core.db.batched_writes() block), an import's many through bulk_create."""
+    if not cells:
+        return
+    if len(cells) <= _FEW:
+        write(*insert_sql(DirtyCell, [{"source": s, "region_id": r, "day": d, "marked_at": timezone.now()}
+                                      for s, r, d in cells], returning=False))
         return
     DirtyCell.objects.bulk_create([DirtyCell(source=s, region_id=r, day=d) for s, r, d in cells], batch_size=_BATCH)
 

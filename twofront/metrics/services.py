@@ -154,15 +154,8 @@ def _take(batch_size: int) -> list[tuple[str, int, datetime.date]]:
         cursor.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} ORDER BY id LIMIT %s) "  # noqa: S608
                        "RETURNING source, region_id, day", [batch_size])
         rows = cursor.fetchall()
-    day = DirtyCell._meta.get_field("day")
-    converters = connection.ops.get_db_converters(day.get_col(DirtyCell._meta.db_table))  # SQLite: text -> date
-    return [(source, region_id, _converted(value, converters, day)) for source, region_id, value in rows]
-
-
-def _converted(value, converters, field):
-    for converter in converters:
-        value = converter(value, field, connection)
-    return value
+    day = DirtyCell._meta.get_field("day")  # SQLite returns the day as text
+    return [(source, region_id, day.to_python(value)) for source, region_id, value in rows]
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CheckpointKind(models.TextChoices):
@@ -20,7 +21,7 @@ class VehicleType(models.TextChoices):
 
 class PassageStatus(models.TextChoices):
     PENDING = "pending", _("Self-registered, awaiting staff")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("passage", "Confirmed")  # by staff; not a confirmed case (确诊)
 
 
 class Decision(models.TextChoices):

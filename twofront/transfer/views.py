@@ -56,10 +56,13 @@ def job_list(request):
 @login_required
 @require_GET
 def job_detail(request, pk: int):
-    job = selectors.job_or_404(request.user, pk)
-    spec = services.spec_or_404(job.dataset)
+    return _job_page(request, selectors.job_or_404(request.user, pk))
+
+
+def _job_page(request, job, *, errors=(), status: int = 200):
     return render(request, "transfer/job.html", {"title": _("Import job %(id)s") % {"id": job.pk}, "job": job,
-                                                 "spec": spec})
+                                                 "spec": services.spec_or_404(job.dataset), "errors": errors},
+                  status=status)
 
 
 @login_required
@@ -68,10 +71,10 @@ def job_retry(request, pk: int):
     job = selectors.job_or_404(request.user, pk)
     try:
         services.retry_import(job, actor=request.user)
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The import is running again."))
+    except Conflict as exc:  # e.g. pressed again in an old tab: the page as it is now, with the reason
+        job.refresh_from_db()
+        return _job_page(request, job, errors=[exc.message], status=409)
+    messages.success(request, _("The import is running again."))
     return redirect("transfer:job_detail", pk=pk)
 
 

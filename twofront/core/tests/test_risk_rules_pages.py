@@ -44,6 +44,7 @@ def test_the_editor_starts_from_the_version_in_force_or_the_one_asked(personas):
     form = commander.get(PUBLISH)
     assert form.status_code == 200 and "close_contact" in form.content.decode()
     assert commander.get(PUBLISH + "?from=99").status_code == 404
+    assert commander.get(PUBLISH + "?from=abc").status_code == 404
     assert commander.get(LIST + "?version=99").status_code == 404
 
 

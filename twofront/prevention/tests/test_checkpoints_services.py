@@ -380,3 +380,14 @@ def test_roster_page_adds_a_shift(kit):
     refused = kit.client("staff_nanming").post(f"/prevention/checkpoints/{kit.nanming.pk}/roster/", {
         "day": "2020-02-10", "starts": "08:00", "ends": "16:00", "staff_name": "李四"})
     assert refused.status_code == 403 and not DutyShift.objects.filter(staff_name="李四").exists()
+
+
+def test_a_confirmed_passage_is_not_called_a_confirmed_case_in_chinese():
+    from django.utils import translation
+
+    from twofront.medical.choices import CaseState
+    from twofront.prevention.choices import PassageStatus
+
+    with translation.override("zh-hans"):
+        assert str(PassageStatus.CONFIRMED.label) == "已确认"
+        assert str(CaseState.CONFIRMED.label) == "确诊"

@@ -89,5 +89,6 @@ def test_the_job_page_offers_to_run_a_stalled_job_again(personas, client_as, dea
     assert dead_job.status == JobStatus.SUCCEEDED
     assert 'id="job-stalled"' not in client.get(f"/transfer/jobs/{dead_job.pk}/").content.decode()
     # a second press (e.g. an old tab) is refused with the reason, nothing runs
-    refused = client.post(f"/transfer/jobs/{dead_job.pk}/retry/", follow=True).content.decode()
-    assert "未停止响应" in refused
+    refused = client.post(f"/transfer/jobs/{dead_job.pk}/retry/")
+    assert refused.status_code == 409 and "未停止响应" in refused.content.decode()
+    assert AuditEvent.objects.filter(action="transfer.import.retried").count() == 1
