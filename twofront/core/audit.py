@@ -73,14 +73,19 @@ def values(actor, action: str, *, object_type: str = "", object_id: str = "", ob
             "source": ctx.source, "ip": ctx.ip}
 
 
+def event(actor, action: str, obj: Model | None = None, *, changes: dict | None = None, reason: str = "",
+          region: Region | None = None, object_repr: str | None = None) -> dict:
+    """The column values of the event record() writes (for a service that writes it in its own statement)."""
+    region = _region_of(obj, region)
+    return values(actor, action, object_type=obj._meta.label_lower if obj is not None else "",
+                  object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+                  object_repr=object_repr if object_repr is not None else str(obj) if obj is not None else "",
+                  changes=changes, reason=reason, region_id=region.pk if region is not None else None)
+
+
 def record(actor, action: str, obj: Model | None = None, *, changes: dict | None = None, reason: str = "",
            region: Region | None = None, object_repr: str | None = None) -> AuditEvent:
-    region = _region_of(obj, region)
-    event = values(actor, action, object_type=obj._meta.label_lower if obj is not None else "",
-                   object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-                   object_repr=object_repr if object_repr is not None else str(obj) if obj is not None else "",
-                   changes=changes, reason=reason, region_id=region.pk if region is not None else None)
-    return insert(event)
+    return insert(event(actor, action, obj, changes=changes, reason=reason, region=region, object_repr=object_repr))
 
 
 _deferred: ContextVar[list | None] = ContextVar("audit_deferred", default=None)

@@ -69,17 +69,26 @@ def hot_cursor():
 _INSERTS: dict[tuple, str] = {}
 
 
-def insert_sql(model, rows: list[dict], *, skip_conflicts: bool = False, returning: bool = True) -> tuple[str, list]:
+def insert_sql(model, rows: list[dict], *, skip_conflicts: bool = False, returning: bool = True,
+               gate: str | None = None) -> tuple[str, list]:
     """The one INSERT of rows (dicts of the same columns, by field name or attname, every value given: no
-    defaults are applied), its SQL built once per shape. `returning`: it returns the rows' ids."""
+    defaults are applied), its SQL built once per shape. `returning`: it returns the rows' ids. `gate`
+    (PostgreSQL, for a part of one statement): the name of an earlier data-modifying CTE; the rows are written
+    only when it returned a row (values are typed, as a VALUES list in a SELECT does not take the columns' types)."""
     names = list(rows[0])
     fields = [model._meta.get_field(name) for name in names]
-    key = (model._meta.label, tuple(names), len(rows), skip_conflicts, returning)
+    key = (model._meta.label, tuple(names), len(rows), skip_conflicts, returning, gate)
     if key not in _INSERTS:
         quote = connection.ops.quote_name
-        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        _INSERTS[key] = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-                         f"VALUES {', '.join([row] * len(rows))}{' ON CONFLICT DO NOTHING' if skip_conflicts else ''}"
+        columns = ", ".join(quote(f.column) for f in fields)
+        if gate is None:
+            row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            values = f"VALUES {', '.join([row] * len(rows))}"
+        else:
+            row = "(" + ", ".join(f"%s::{f.cast_db_type(connection)}" for f in fields) + ")"
+            values = f"SELECT * FROM (VALUES {', '.join([row] * len(rows))}) AS v WHERE EXISTS (SELECT FROM {gate})"  # noqa: S608 (gate: the caller's CTE name)
+        _INSERTS[key] = (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {values}"  # noqa: S608
+                         f"{' ON CONFLICT DO NOTHING' if skip_conflicts else ''}"
                          f"{' RETURNING ' + quote(model._meta.pk.column) if returning else ''}")
     db = _db()
     return _INSERTS[key], [field.get_db_prep_save(values[name], db) for values in rows
@@ -116,12 +125,41 @@ def insert_instances(instances: list, *, skip_conflicts: bool = False, later: bo
     if skip_conflicts and len(instances) > 1:
         raise ValueError("skip_conflicts takes one instance")
     if later:
-        write(*insert_sql(type(instances[0]), _instance_rows(instances), returning=False))
+        write(*instances_sql(instances))
         return instances
     ids = insert_rows(type(instances[0]), _instance_rows(instances), skip_conflicts=skip_conflicts)
     for instance, pk in zip(instances, ids, strict=False):
         instance.pk, instance._state.adding, instance._state.db = pk, False, DEFAULT_DB_ALIAS
     return instances[:len(ids)]
+
+
+def instances_sql(instances: list, *, gate: str | None = None) -> tuple[str, list]:
+    """insert_sql of new instances (all of one model; pre_save applied, so auto_now_add works), for a part of one
+    statement: nothing is returned, so give them their ids first (next_ids)."""
+    return insert_sql(type(instances[0]), _instance_rows(instances), returning=False, gate=gate)
+
+
+_SEQUENCES: dict[str, str] = {}
+
+
+def next_ids(counts: dict) -> dict:
+    """PostgreSQL: ids for rows to be written later in one statement, {model: count} -> {model: [ids]}, taken
+    from each table's own sequence in one round trip (a write that fails leaves gaps, as any rolled back insert)."""
+    models = [model for model, count in counts.items() if count]
+    missing = [m for m in models if m._meta.db_table not in _SEQUENCES]
+    if missing:
+        with hot_cursor() as cursor:
+            for model in missing:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column])
+                _SEQUENCES[model._meta.db_table] = cursor.fetchone()[0]
+    if not models:
+        return {}
+    parts = ", ".join("ARRAY(SELECT nextval(%s::regclass) FROM generate_series(1, %s))" for _ in models)
+    with hot_cursor() as cursor:
+        cursor.execute(f"SELECT {parts}",  # noqa: S608 (placeholders only)
+                       [v for m in models for v in (_SEQUENCES[m._meta.db_table], counts[m])])
+        row = cursor.fetchone()
+    return dict(zip(models, row, strict=True))
 
 
 _batch: ContextVar[list | None] = ContextVar("core_db_batch", default=None)
@@ -149,11 +187,35 @@ def write(sql: str, params: list) -> None:
 def _flush(queued: list[tuple[str, list]]) -> None:
     if len(queued) > 1 and _db().vendor == "postgresql":
         # All of them see the transaction as it was before the statement: fine, as none reads another's rows.
-        queued = [("WITH " + ", ".join(f"w{i} AS ({sql})" for i, (sql, _params) in enumerate(queued))  # noqa: S608
-                   + " SELECT 1", [value for _sql, params in queued for value in params])]
+        statement = Statement()
+        for i, part in enumerate(queued):
+            statement.add(f"w{i}", part)
+        statement.run("SELECT 1")
+        return
     for sql, params in queued:
         with hot_cursor() as cursor:
             cursor.execute(sql, params)
+
+
+class Statement:
+    """PostgreSQL: writes as the data-modifying CTEs of one statement, one round trip however many (outside a
+    transaction it commits on its own). Every part sees the database as it was before the statement and may
+    refer to the parts added before it (e.g. write only when an earlier part returned a row)."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+        self.params: list = []
+
+    def add(self, name: str, part: tuple[str, list]) -> None:
+        sql, params = part
+        self.parts.append(f"{name} AS ({sql})")
+        self.params += params
+
+    def run(self, select: str) -> tuple | None:
+        """Runs the statement ending in `select` (which may read the parts' RETURNING rows); its first row."""
+        with hot_cursor() as cursor:
+            cursor.execute("WITH " + ",\n".join(self.parts) + "\n" + select, self.params)
+            return cursor.fetchone()
 
 
 _SELECTS: dict[tuple, tuple] = {}

@@ -76,3 +76,27 @@ def client_for(user: User | None) -> Client:
 def sample_identity(index: int = 0, seed: int = 7) -> dict:
     """A valid synthetic (name, id_number, phone) for tests."""
     return list(generate_persons(index + 1, ["520102001001001"], seed=seed))[index]
+
+
+def at_once(count: int, call) -> list:
+    """Runs `call()` in `count` threads released together (a barrier), each on its own database connection, and
+    returns their results (for tests of concurrent requests; needs a transactional database fixture)."""
+    import threading
+
+    from django.db import connection
+
+    results, barrier = [], threading.Barrier(count)
+
+    def run():
+        try:
+            barrier.wait(timeout=30)
+            results.append(call())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results

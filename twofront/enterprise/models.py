@@ -164,8 +164,9 @@ class Employee(models.Model):
 class HealthCheckin(models.Model):
     """健康打卡: one per employee per day (a second submission updates it)."""
 
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="checkins")
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    # Both lead a composite index below (once_a_day, enterprise_checkin_ent_day): no index of their own to write.
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="checkins", db_index=False)
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+", db_index=False)
     day = models.DateField(_("day"))
     temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1)
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)

@@ -85,12 +85,18 @@ def _mark(cells: list[tuple[str, int, datetime.date]]) -> None:
 _COLUMNS = "source, region_id, day, marked_at"
 
 
-def touch_sql(model: type[Model] | str, cells, *, after: str) -> tuple[str, list]:
+def touch_sql(model: type[Model] | str, cells, *, after: str | None) -> tuple[str, list]:
     """PostgreSQL: the INSERT of the cells' marks for a writer's own statement, as a data-modifying CTE that
-    writes them only when the CTE `after` (the write they stand for) returned a row."""
-    source = _label(model)
-    rows = cells_of(cells)
-    values = ", ".join(["(%s, %s::bigint, %s::date)"] * len(rows))
+    writes them only when the CTE `after` (the write they stand for) returned a row (always, when None)."""
+    return marks_sql({model: cells}, after=after)
+
+
+def marks_sql(cells_by_model: dict, *, after: str | None) -> tuple[str, list]:
+    """touch_sql of several models' cells, {model: cells}, in one INSERT."""
+    marks = [(_label(model), region_id, day) for model, cells in cells_by_model.items()
+             for region_id, day in cells_of(cells)]
+    values = ", ".join(["(%s, %s::bigint, %s::date)"] * len(marks))
+    gate = f" WHERE EXISTS (SELECT FROM {after})" if after else ""
     return (f"INSERT INTO {DirtyCell._meta.db_table} ({_COLUMNS}) SELECT v.source, v.region_id, v.day, now() "  # noqa: S608
-            f"FROM (VALUES {values}) AS v (source, region_id, day) WHERE EXISTS (SELECT FROM {after})",
-            [value for region_id, day in rows for value in (source, region_id, day)])
+            f"FROM (VALUES {values}) AS v (source, region_id, day){gate}",
+            [value for mark in marks for value in mark])

@@ -72,10 +72,11 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def create_person(*, actor, name: str, id_number: str, region: Region, phone: str = "", address: str = "",
-                  on_behalf_of: Organisation | None = None) -> Person:
-    """`on_behalf_of`: a unit whose staff register the people they deal with wherever those live (a
-    checkpoint's travellers); the actor's role over that organisation must grant core.add_person."""
+def new_person(*, actor, name: str, id_number: str, region: Region, phone: str = "", address: str = "",
+               on_behalf_of: Organisation | None = None) -> Person:
+    """A person checked and ready to write (not saved): the policy and every field, all errors at once.
+    `on_behalf_of`: a unit whose staff register the people they deal with wherever those live (a checkpoint's
+    travellers); the actor's role over that organisation must grant core.add_person."""
     require(actor, "core.add_person", region=region, organisation=on_behalf_of)
     errors: dict[str, list] = {}
     fields: dict = {}
@@ -87,14 +88,26 @@ def create_person(*, actor, name: str, id_number: str, region: Region, phone: st
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    person = Person(region=region, address=(address or "").strip()[:255], **fields)
+    return Person(region=region, address=(address or "").strip()[:255], **fields)
+
+
+def created_event(actor, person: Person) -> dict:
+    """The audit event of a person just written (with its id and created_at)."""
+    return audit.event(actor, "core.person.created", person, changes=audit.diff({}, audit.snapshot(person)))
+
+
+def create_person(*, actor, name: str, id_number: str, region: Region, phone: str = "", address: str = "",
+                  on_behalf_of: Organisation | None = None) -> Person:
+    """A new registry person (see new_person), audited; a taken national ID is a field error."""
+    person = new_person(actor=actor, name=name, id_number=id_number, region=region, phone=phone, address=address,
+                        on_behalf_of=on_behalf_of)
     # The unique blind index is the duplicate check: no lookup first, and no savepoint (a taken number inserts
     # nothing and gets no id). Inside a caller's transaction this joins it, so a passage adding a traveller
     # writes the person, its audit event and its dirty cell with the passage.
     with transaction.atomic(savepoint=False):
         written = insert_instances([person], skip_conflicts=True)
         if written:
-            audit.record(actor, "core.person.created", person, changes=audit.diff({}, audit.snapshot(person)))
+            audit.insert(created_event(actor, person))
             touch(Person, region_id=person.region_id, day=person.created_at)
     if not written:
         raise field_error("id_number", _("This national ID is already registered."))

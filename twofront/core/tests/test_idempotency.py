@@ -1,13 +1,11 @@
 """Idempotency-Key: a retry returns the first result; another body with the same key is 422."""
 
 import json
-import threading
 
 import pytest
-from django.db import connection
 
 from twofront.core.models import AuditEvent, IdempotencyRecord, Person
-from twofront.core.testing import client_for, sample_identity
+from twofront.core.testing import at_once, client_for, sample_identity
 
 
 def _body(index=0, **extra):
@@ -57,22 +55,13 @@ def test_keys_are_per_user(personas, client_as):
 @pytest.mark.slow
 def test_fifty_concurrent_identical_submissions_create_exactly_one_record(personas_tx):
     user = personas_tx["nanming"]
-    body, results, barrier = _body(7), [], threading.Barrier(50)
+    body = _body(7)
 
     def submit():
-        try:
-            client = client_for(user)
-            barrier.wait(timeout=30)
-            response = _post(client, body, "flaky-network-1")
-            results.append((response.status_code, response.json().get("id")))
-        finally:
-            connection.close()
+        response = _post(client_for(user), body, "flaky-network-1")
+        return response.status_code, response.json().get("id")
 
-    threads = [threading.Thread(target=submit) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results = at_once(50, submit)
     assert len(results) == 50
     assert {status for status, _ in results} == {201}
     assert len({pk for _, pk in results}) == 1

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from twofront.core import audit
-from twofront.core.db import hot_cursor
+from twofront.core.db import Statement, hot_cursor
 from twofront.core.errors import field_error
 from twofront.core.idempotency import Claim
 from twofront.core.models import Person
@@ -276,26 +276,17 @@ def _write_statement(employee: Employee, *, actor, fields: dict, before, claim: 
                      respond: Respond | None) -> HealthCheckin | None:
     """One statement: the key row, the upsert, its audit event and its dirty cells' marks."""
     checkin = _new_checkin(employee, fields)
-    parts, params = [], []
+    statement = Statement()
     if claim is not None:
-        status, body = respond(checkin)
-        key_sql, key_params = claim.insert_sql(status, body)
-        parts.append(f"claim AS ({key_sql})")
-        params += key_params
-    parts.append("checkin AS (" + _UPSERT.format(gate="WHERE EXISTS (SELECT FROM claim)" if claim else "") + ")")
-    params += [checkin.employee_id, checkin.enterprise_id, checkin.day, checkin.temperature,
-               json.dumps(checkin.symptoms), checkin.location, checkin.risk_contact, checkin.abnormal, checkin.source,
-               checkin.region_id, checkin.residence_region_id, checkin.submitted_at, checkin.updated_at]
-    event_sql, event_params = audit.insert_sql(_event(actor, checkin, before), object_id="checkin.id::text",
-                                               source="checkin")
-    parts.append(f"event AS ({event_sql})")
-    params += event_params
-    marks, mark_params = touch_sql(HealthCheckin, _cells(checkin), after="checkin")
-    parts.append(f"marked AS ({marks})")
-    params += mark_params
-    with hot_cursor() as cursor:
-        cursor.execute("WITH " + ",\n".join(parts) + "\nSELECT id, submitted_at FROM checkin", params)
-        row = cursor.fetchone()
+        statement.add("claim", claim.insert_sql(*respond(checkin)))
+    statement.add("checkin", (_UPSERT.format(gate="WHERE EXISTS (SELECT FROM claim)" if claim else ""), [
+        checkin.employee_id, checkin.enterprise_id, checkin.day, checkin.temperature, json.dumps(checkin.symptoms),
+        checkin.location, checkin.risk_contact, checkin.abnormal, checkin.source, checkin.region_id,
+        checkin.residence_region_id, checkin.submitted_at, checkin.updated_at]))
+    statement.add("event", audit.insert_sql(_event(actor, checkin, before), object_id="checkin.id::text",
+                                            source="checkin"))
+    statement.add("marked", touch_sql(HealthCheckin, _cells(checkin), after="checkin"))
+    row = statement.run("SELECT id, submitted_at FROM checkin")
     if row is None:
         return None  # the key was taken: nothing written
     checkin.pk, checkin.submitted_at = row[0], row[1]

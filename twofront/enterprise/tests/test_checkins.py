@@ -2,7 +2,6 @@
 idempotency (incl. 50 concurrent identical submissions), the bulk API and the HR day page."""
 
 import json
-import threading
 from decimal import Decimal
 
 import pytest
@@ -10,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from twofront.core.models import AuditEvent, IdempotencyRecord
-from twofront.core.testing import client_for
+from twofront.core.testing import at_once, client_for
 from twofront.enterprise.models import CheckinFailure, HealthCheckin
 from twofront.enterprise.testing import YUNYAN_GRID, build_employee, employee_identity
 
@@ -156,21 +155,13 @@ def test_a_retry_with_the_same_key_returns_the_first_answer(employee_a, enterpri
 def test_fifty_concurrent_identical_checkins_with_one_key_create_exactly_one_record(enterprise_personas_tx):
     enterprise = enterprise_personas_tx.a
     employee = build_employee(enterprise, 1)
-    body, results, barrier = qr_body(1), [], threading.Barrier(50)
+    body = qr_body(1)
 
     def submit():
-        try:
-            barrier.wait(timeout=30)
-            response = qr_post(client_for(None), enterprise.checkin_token, body, key="flaky-network-7")
-            results.append((response.status_code, response.content))
-        finally:
-            connection.close()
+        response = qr_post(client_for(None), enterprise.checkin_token, body, key="flaky-network-7")
+        return response.status_code, response.content
 
-    threads = [threading.Thread(target=submit) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results = at_once(50, submit)
     assert len(results) == 50
     assert {status for status, _ in results} == {200}, {c for s, c in results if s != 200}
     # every retry got the first answer (compared as JSON: PostgreSQL's jsonb stores the keys reordered)

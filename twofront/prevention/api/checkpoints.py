@@ -10,6 +10,7 @@ from twofront.core import context, scope
 from twofront.core.apikit import (
     ERRORS,
     WRITE_ERRORS,
+    Idempotency,
     LimitOffsetPagination,
     ProblemOut,
     idempotent,
@@ -125,15 +126,14 @@ def lookup(request, checkpoint_id: int, data: PassageLookupIn):
              summary="Register a vehicle and every person in it (send an Idempotency-Key to retry safely)")
 def register_passage(request, checkpoint_id: int, data: PassageCreateIn):
     checkpoint = _checkpoint(request, checkpoint_id)
-
-    def run():
-        return services.register_passage(
-            checkpoint, actor=request.user, plate=data.plate, vehicle_type=data.vehicle_type,
-            origin_province=data.origin_province, origin_city=data.origin_city,
-            destination=_region(data.destination_code), travellers=[t.dict() for t in data.travellers])
-
-    return idempotent(request, scope=f"prevention.passages.register:{checkpoint.pk}", payload=data.dict(), run=run,
-                      out=PassageOut, status=201)
+    # The key row is written with the passage (on PostgreSQL in its one statement), not in a transaction around it.
+    once = Idempotency(request, scope=f"prevention.passages.register:{checkpoint.pk}", payload=data.dict(),
+                       out=PassageOut, status=201)
+    return once.answer(services.register_passage(
+        checkpoint, actor=request.user, plate=data.plate, vehicle_type=data.vehicle_type,
+        origin_province=data.origin_province, origin_city=data.origin_city,
+        destination=_region(data.destination_code), travellers=[t.dict() for t in data.travellers],
+        claim=once.claim, respond=once.response))
 
 
 @router.get("/passages", response={200: list[PassageOut], **ERRORS}, operation_id="prevention_passages_list",

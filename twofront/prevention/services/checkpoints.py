@@ -3,28 +3,40 @@
 Staff register a vehicle with every person in it; a traveller may self-register by the checkpoint's QR
 code, and staff confirm that claim after checking the ID cards. Persons are found in the registry by
 the blind index of their full ID number (staff hold the card, so an exact lookup outside any region is
-what the job needs) and added, when new, through core's create_person on behalf of the checkpoint.
+what the job needs) and added, when new, through core's people service (new_person / create_person) on
+behalf of the checkpoint. On PostgreSQL a car's writes are one statement (_register_statement).
 """
 
 import datetime
 import decimal
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twofront.core import audit, pii, risk, scope
 from twofront.core.choices import OrganisationKind
-from twofront.core.db import batched_writes, fetch, insert_instances
+from twofront.core.db import (
+    Statement,
+    batched_writes,
+    fetch,
+    insert_instances,
+    insert_sql,
+    instances_sql,
+    next_ids,
+)
 from twofront.core.errors import Conflict, field_error
+from twofront.core.idempotency import Claim
 from twofront.core.identity import IdentityError, mask_national_id, parse_national_id, parse_plate
 from twofront.core.models import AuditEvent, DutyShift, Organisation, Person, PostType, Region, User
 from twofront.core.services import people
 from twofront.metrics import dirty
-from twofront.metrics.dirty import touch_many
+from twofront.metrics.dirty import marks_sql, touch_many
 from twofront.prevention.choices import CheckpointKind, Decision, PassageStatus, VehicleType
 from twofront.prevention.facts_checkpoints import province_name
 from twofront.prevention.models import Checkpoint, Passage, PassageTraveller, PendingTraveller
@@ -270,15 +282,21 @@ def _statuses(persons: list[Person], new: set[int]) -> dict[int, risk.RiskStatus
     return {p.pk: risk.evaluate((), rules, today, version) for p in persons}
 
 
-def _save_travellers(passage: Passage, rows: list[TravellerRow], persons: list[Person],
-                     new: set[int] = frozenset()) -> list[PassageTraveller]:
+def _travellers(passage: Passage, rows: list[TravellerRow], persons: list[Person],
+                new: set[int] = frozenset()) -> list[PassageTraveller]:
     statuses = _statuses(persons, new)
     travellers = [PassageTraveller(passage=passage, person=person, temperature=row.temperature,
                                    travel_history=row.travel_history, risk_level=statuses[person.pk].level,
                                    decision=row.decision, is_driver=row.is_driver)
                   for row, person in zip(rows, persons, strict=True)]
-    insert_instances(travellers, later=True)  # no ids needed; person set on each: the response lists them
     passage.saved_travellers = travellers  # the response lists them without another query
+    return travellers
+
+
+def _save_travellers(passage: Passage, rows: list[TravellerRow], persons: list[Person],
+                     new: set[int] = frozenset()) -> list[PassageTraveller]:
+    travellers = _travellers(passage, rows, persons, new)
+    insert_instances(travellers, later=True)  # no ids needed; person set on each: the response lists them
     return travellers
 
 
@@ -286,10 +304,24 @@ def _audit_travellers(travellers: list[PassageTraveller]) -> list[dict]:
     return [{"person": t.person_id, "decision": t.decision, "risk": t.risk_level} for t in travellers]
 
 
+def _registered_event(actor, passage: Passage, travellers: list[PassageTraveller]) -> dict:
+    return audit.event(actor, "prevention.passage.registered", passage, region=passage.checkpoint.region,
+                       changes={"plate": passage.plate, "origin": f"{passage.origin_province}{passage.origin_city}",
+                                "destination": passage.destination.code, "travellers": _audit_travellers(travellers)})
+
+
+Respond = Callable[[Passage], tuple[int, object]]
+
+
 def register_passage(checkpoint: Checkpoint, *, actor, plate: str, vehicle_type: str, origin_province: str,
-                     origin_city: str = "", destination: Region | None, travellers: list[dict]) -> Passage:
+                     origin_city: str = "", destination: Region | None, travellers: list[dict],
+                     claim: Claim | None = None, respond: Respond | None = None) -> Passage | None:
     """A vehicle and every person in it, checked by staff: travellers are [{"id_number", "name" (needed
-    when new), "phone", "temperature", "travel_history": [places], "decision", "is_driver"}]."""
+    when new), "phone", "temperature", "travel_history": [places], "decision", "is_driver"}].
+
+    With an Idempotency-Key `claim`, its key row is written with the passage and stores `respond(passage)`
+    (status, body); when the key is taken already nothing is written and the result is None (the caller
+    replays the first response)."""
     scope.require(actor, "prevention.add_passage", checkpoint)
     _expect_open(checkpoint)
     errors: dict = {}
@@ -299,21 +331,90 @@ def register_passage(checkpoint: Checkpoint, *, actor, plate: str, vehicle_type:
     found = _registered(rows, errors)
     if errors:
         raise ValidationError(errors)
-    # The hot path of a checkpoint: no savepoint of its own inside the caller's transaction (any error
-    # rolls the whole request back); the travellers, the audit events and the dirty marks of the car are
-    # written at the end, in one statement on PostgreSQL (with the idempotency response, when there is one).
+    if connection.vendor == "postgresql":
+        return _register_postgresql(checkpoint, actor=actor, fields=fields, rows=rows, found=found, claim=claim,
+                                    respond=respond)
+    # Portable: no savepoint of its own inside the caller's transaction (any error rolls the whole request
+    # back); the travellers, the audit events and the dirty marks of the car are queued to the end.
     with transaction.atomic(savepoint=False), batched_writes(), audit.deferred(), dirty.deferred():
+        if claim is not None and not claim.take():
+            return None
         registered = {p.pk for p in found.values()}
         persons = _find_or_add_persons(rows, found, actor=actor, checkpoint=checkpoint, region=destination)
-        passage = Passage(checkpoint=checkpoint, region=checkpoint.region, registered_by=actor,
-                          status=PassageStatus.CONFIRMED, confirmed_at=timezone.now(), **fields)
+        passage = _new_passage(checkpoint, actor, fields)
         insert_instances([passage])
         saved = _save_travellers(passage, rows, persons, new={p.pk for p in persons} - registered)
-        audit.record(actor, "prevention.passage.registered", passage, region=checkpoint.region,
-                     changes={"plate": passage.plate, "origin": f"{passage.origin_province}{passage.origin_city}",
-                              "destination": destination.code, "travellers": _audit_travellers(saved)})
+        audit.insert(_registered_event(actor, passage, saved))
         _touch(passage)
+        if claim is not None:
+            claim.store(*respond(passage))
     return passage
+
+
+def _new_passage(checkpoint: Checkpoint, actor, fields: dict) -> Passage:
+    return Passage(checkpoint=checkpoint, region=checkpoint.region, registered_by=actor,
+                   status=PassageStatus.CONFIRMED, confirmed_at=timezone.now(), **fields)
+
+
+def _register_postgresql(checkpoint: Checkpoint, *, actor, fields: dict, rows: list[TravellerRow],
+                         found: dict[str, Person], claim: Claim | None, respond: Respond | None) -> Passage | None:
+    """The checkpoint's hot path on PostgreSQL: after the reads, the whole car is one statement. Outside a
+    transaction (the API) it commits on its own: no BEGIN or COMMIT round trips."""
+    for attempt in range(2):
+        try:
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():  # a savepoint to retry in
+                return _register_statement(checkpoint, actor=actor, fields=fields, rows=rows, found=found,
+                                           claim=claim, respond=respond)
+        except IntegrityError:
+            if attempt:
+                raise
+            # A concurrent registration added one of the new people a moment ago (their national ID is unique):
+            # nothing of this car was written; they are in the registry now.
+            found = _registered(rows, {})
+    raise AssertionError("unreachable")
+
+
+def _register_statement(checkpoint: Checkpoint, *, actor, fields: dict, rows: list[TravellerRow],
+                        found: dict[str, Person], claim: Claim | None, respond: Respond | None) -> Passage | None:
+    """The key row, the new persons, the passage, its travellers, every audit event and the dirty marks: one
+    statement, each write gated on the key row (a key already taken writes nothing). Ids come first from the
+    sequences, so the response stored with the key is known before anything is written."""
+    destination, errors, new = fields["destination"], {}, {}
+    for row in rows:
+        if row.id_number_index not in found:
+            try:
+                new[row.id_number_index] = people.new_person(
+                    actor=actor, name=row.name, id_number=row.id_number, phone=row.phone, region=destination,
+                    on_behalf_of=checkpoint.organisation)
+            except ValidationError as exc:
+                errors.update(_prefixed(exc, f"travellers.{row.index}"))
+    if errors:
+        raise ValidationError(errors)
+    ids = next_ids({Passage: 1, Person: len(new)})
+    for person, pk in zip(new.values(), ids.get(Person, ()), strict=True):
+        person.pk = pk
+    passage = _new_passage(checkpoint, actor, fields)
+    passage.pk = ids[Passage][0]
+    persons = [found.get(r.id_number_index) or new[r.id_number_index] for r in rows]
+    saved = _travellers(passage, rows, persons, new={p.pk for p in new.values()})
+    gate = "claim" if claim is not None else None
+    # Each part is built before the key row's: pre_save gives the passage its registered_at, which the response
+    # stored with the key shows, and a part may only refer to the parts before it.
+    writes = [("persons", instances_sql(list(new.values()), gate=gate))] if new else []  # sets created_at
+    writes += [("passage", instances_sql([passage], gate=gate)), ("travellers", instances_sql(saved, gate=gate))]
+    events = [people.created_event(actor, p) for p in new.values()] + [_registered_event(actor, passage, saved)]
+    day = passage.registered_at
+    writes += [("events", insert_sql(AuditEvent, events, returning=False, gate=gate)),
+               ("marks", marks_sql({Person: [(p.region_id, p.created_at) for p in new.values()],
+                                    Passage: [(passage.region_id, day)], PassageTraveller: [(passage.region_id, day)]},
+                                   after=gate))]
+    statement = Statement()
+    if claim is not None:
+        statement.add("claim", claim.insert_sql(*respond(passage)))
+    for name, part in writes:
+        statement.add(name, part)
+    taken = statement.run("SELECT EXISTS (SELECT FROM claim)" if claim is not None else "SELECT true")[0]
+    return passage if taken else None
 
 
 @transaction.atomic
