@@ -12,7 +12,18 @@ from django.utils import timezone
 
 from twofront.core import audit, scope
 from twofront.core.choices import OrganisationKind
-from twofront.core.db import batched_writes, fetch, hot_cursor, insert_instances, write
+from twofront.core.db import (
+    Statement,
+    batched_writes,
+    fetch,
+    hot_cursor,
+    insert_instances,
+    instances_sql,
+    next_ids,
+    recordset_sql,
+    write,
+)
+from twofront.core.idempotency import Claim
 from twofront.core.models import AuditEvent, Organisation, Person, RiskRuleSet, RoleAssignment, User
 from twofront.core.roles import Role
 
@@ -154,6 +165,47 @@ def test_a_failing_batch_fails_its_transaction(personas):
         insert_instances(_assignments(user, [personas.region("520102")]), later=True)
         insert_instances([User(username="norole")], later=True)  # the username is taken
     assert not RoleAssignment.objects.filter(user=user).exists()
+
+
+postgresql_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="one statement of CTEs: PostgreSQL")
+
+
+@postgresql_only
+def test_a_statement_writes_rows_sent_as_json_as_the_orm_would(personas):
+    # every kind of value a hot path writes: microseconds, decimals, JSON, an IP address, nulls, a foreign key
+    user = personas["norole"]
+    at = timezone.now().replace(microsecond=123456)
+    events = [audit.values(user, "test.recordset", object_id=str(i), changes={"温度": "37.3", "at": at},
+                           region_id=personas.region("520102").pk) | {"at": at, "ip": "10.0.0.7" if i else None}
+              for i in range(2)]
+    ids = next_ids({AuditEvent: 2, RoleAssignment: 0})
+    assert list(ids) == [AuditEvent] and len(set(ids[AuditEvent])) == 2
+    rows = [AuditEvent(pk=pk, **event) for pk, event in zip(ids[AuditEvent], events, strict=True)]
+    sql, params = instances_sql(rows)
+    assert len(params) == 1  # the rows are one JSON parameter, whatever their number
+    statement = Statement()
+    statement.add("events", (sql + " RETURNING id", params))
+    assert statement.run("SELECT count(*) FROM events") == (2,)
+    for row in rows:
+        stored = AuditEvent.objects.get(pk=row.pk)
+        assert (stored.at, stored.actor_id, stored.region_id, stored.ip) == (at, user.pk, row.region_id, row.ip)
+        assert stored.changes == row.changes and stored.actor_roles == row.actor_roles
+
+
+@postgresql_only
+def test_a_statements_gated_parts_write_only_when_the_gate_returned_a_row(personas):
+    user = personas["norole"]
+
+    def run(key):
+        statement = Statement()
+        statement.add("claim", Claim.of(key, principal="test", scope="test.gate", payload={}).insert_sql(201, {}))
+        statement.add("rows", recordset_sql(RoleAssignment, [
+            {"user_id": user.pk, "role": Role.DISTRICT_OFFICER, "region_id": personas.region("520103").pk,
+             "organisation_id": None, "created_at": timezone.now()}], gate="claim"))
+        return statement.run("SELECT EXISTS (SELECT FROM claim)")[0]
+
+    assert run("gate-open") is True and RoleAssignment.objects.filter(user=user).count() == 1
+    assert run("gate-open") is False and RoleAssignment.objects.filter(user=user).count() == 1  # taken: nothing
 
 
 def test_get_visible_by_pk_or_404_keeps_the_jurisdiction_rule(personas):

@@ -26,9 +26,9 @@ from twofront.core.db import (
     batched_writes,
     fetch,
     insert_instances,
-    insert_sql,
     instances_sql,
     next_ids,
+    recordset_sql,
 )
 from twofront.core.errors import Conflict, field_error
 from twofront.core.idempotency import Claim
@@ -404,7 +404,7 @@ def _register_statement(checkpoint: Checkpoint, *, actor, fields: dict, rows: li
     writes += [("passage", instances_sql([passage], gate=gate)), ("travellers", instances_sql(saved, gate=gate))]
     events = [people.created_event(actor, p) for p in new.values()] + [_registered_event(actor, passage, saved)]
     day = passage.registered_at
-    writes += [("events", insert_sql(AuditEvent, events, returning=False, gate=gate)),
+    writes += [("events", recordset_sql(AuditEvent, events, gate=gate)),
                ("marks", marks_sql({Person: [(p.region_id, p.created_at) for p in new.values()],
                                     Passage: [(passage.region_id, day)], PassageTraveller: [(passage.region_id, day)]},
                                    after=gate))]
