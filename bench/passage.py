@@ -13,7 +13,7 @@ closed-loop client of --clients threads (bench/common.py) sends a bounded number
   real     POST /api/v1/prevention/checkpoints/{id}/passages with the staff token and an Idempotency-Key: a car
            with two people, one already in the registry (blind-index lookup) and one new (created in the
            destination, audited), their risk status from every fact provider, the passage and its travellers,
-           the audit event, the metrics' dirty cells, and the idempotency row, in one transaction
+           the audit events, the metrics' dirty cells and the idempotency row, written in one statement
 Every request is a different car with different people. Prints a table and one JSON line (also bench/out/).
 """
 
