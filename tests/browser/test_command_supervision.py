@@ -173,3 +173,46 @@ def test_work_groups_and_a_consultation_at_both_sizes(open_page, personas_tx, sh
         expect(page.locator("ol.decisions")).to_contain_text("完成规上企业复工防控检查")
         assert no_horizontal_scroll(page)
         shoot(page, f"{device}-consultation")
+
+
+def test_the_issuer_extends_a_late_task_on_a_phone_and_cancels_another_on_a_desktop(open_page, personas_tx, shoot):
+    commander, regions, today = personas_tx["commander"], personas_tx.regions, timezone.localdate()
+    late_task, spare = (supervision.create_task(actor=commander, title=title, assignee_region=regions["520102"],
+                                                deadline=today)
+                        for title in ("南明区农贸市场测温点设置", "南明区临时隔离点巡查"))
+    SupervisionTask.objects.filter(pk=late_task.pk).update(deadline=today - datetime.timedelta(days=2))
+    supervision.escalate_overdue_tasks()
+
+    # the commander, on a phone, moves the late task's deadline a week on, with the reason
+    phone = open_page("phone")
+    sign_in(phone, "commander")
+    phone.goto(f"/command/tasks/{late_task.pk}/")
+    expect(phone.locator("#extend")).to_be_visible()
+    new_deadline = today + datetime.timedelta(days=7)
+    phone.locator("#extend input[name=extend-deadline]").fill(new_deadline.isoformat())
+    phone.locator("#extend textarea[name=extend-reason]").fill("市场改造施工，测温点须待完工后设置。")
+    phone.locator("#extend button[type=submit]").tap()
+    expect(phone.locator("#task .messages li")).to_have_count(1)
+    expect(phone.locator("ol.timeline")).to_contain_text("市场改造施工")
+    assert no_horizontal_scroll(phone)
+    shoot(phone, "phone-extended")
+    late_task.refresh_from_db()
+    assert (late_task.deadline, late_task.escalation_level) == (new_deadline, 0)
+    phone.goto("/command/tasks/overdue/")
+    expect(table_rows(phone)).to_have_count(0)  # on time again
+
+    # and, on a desktop, cancels the other one, which is no longer needed
+    desk = open_page("desktop")
+    sign_in(desk, "commander")
+    desk.goto(f"/command/tasks/{spare.pk}/")
+    desk.locator("#cancel textarea[name=cancel-reason]").fill("该隔离点已撤除，无需巡查。")
+    desk.locator("#cancel button[type=submit]").click()
+    expect(desk.locator(".status.big")).to_have_text(re.compile("撤销|Cancelled"))
+    expect(desk.locator("#extend, #cancel")).to_have_count(0)
+    expect(desk.locator("dl")).not_to_contain_text(re.compile("今日到期|剩余|due today|left"))  # settled: no countdown
+    shoot(desk, "desktop-cancelled")
+    spare.refresh_from_db()
+    assert spare.status == TaskStatus.CANCELLED
+    assert list(AuditEvent.objects.filter(action__in=["command.task.extended", "command.task.cancelled"])
+                .order_by("pk").values_list("action", "actor_username")) == [
+        ("command.task.extended", "commander"), ("command.task.cancelled", "commander")]

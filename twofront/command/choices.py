@@ -14,6 +14,7 @@ class TaskStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted for acceptance")
     ACCEPTED = "accepted", _("Accepted")
     RETURNED = "returned", _("Returned for rework")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class TaskSource(models.TextChoices):
@@ -28,6 +29,8 @@ class ProgressKind(models.TextChoices):
     ACCEPT = "accept", _("Accepted")
     RETURN = "return", _("Returned")
     ESCALATE = "escalate", _("Escalated")
+    EXTEND = "extend", _("Deadline extended")
+    CANCEL = "cancel", _("Cancelled")
 
 
 class Severity(models.TextChoices):

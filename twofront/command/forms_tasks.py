@@ -164,6 +164,15 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("Reason for return"), max_length=4000, widget=_rows(2))
 
 
+class ExtendForm(forms.Form):
+    deadline = forms.DateField(label=_("New deadline"), widget=DATE)
+    reason = forms.CharField(label=_("Reason for the extension"), max_length=4000, widget=_rows(2))
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=4000, widget=_rows(2))
+
+
 class TaskFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=64)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *TaskStatus.choices])

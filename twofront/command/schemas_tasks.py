@@ -245,6 +245,15 @@ class ReturnIn(Schema):
     reason: str = Field(..., min_length=1, max_length=4000, pattern=TEXT)
 
 
+class ExtendIn(Schema):
+    deadline: datetime.date
+    reason: str = Field(..., min_length=1, max_length=4000, pattern=TEXT)
+
+
+class CancelIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=4000, pattern=TEXT)
+
+
 class OverdueRegionOut(Schema):
     code: str = Field(..., alias="assignee_region__code")
     name: str = Field(..., alias="assignee_region__name")

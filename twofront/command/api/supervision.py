@@ -9,6 +9,8 @@ from twofront.command import selectors_tasks as selectors
 from twofront.command.models import Finding, Inspection, SupervisionTask
 from twofront.command.schemas_tasks import (
     AcceptIn,
+    CancelIn,
+    ExtendIn,
     FindingIn,
     FindingOut,
     InspectionCreateIn,
@@ -122,6 +124,22 @@ def accept(request, task_id: int, data: AcceptIn):
              operation_id="command_tasks_return", summary="Return submitted work for rework, with a reason (issuer)")
 def return_(request, task_id: int, data: ReturnIn):
     services.return_task(task_or_404(request, task_id), actor=request.user, reason=data.reason)
+    return task_or_404(request, task_id)
+
+
+@router.post("/tasks/{task_id}/extend", response={200: TaskDetailOut, **WRITE_ERRORS},
+             operation_id="command_tasks_extend",
+             summary="Move the deadline later, with a reason (issuer; an escalated task returns to its unit)")
+def extend(request, task_id: int, data: ExtendIn):
+    services.extend_deadline(task_or_404(request, task_id), actor=request.user, deadline=data.deadline,
+                             reason=data.reason)
+    return task_or_404(request, task_id)
+
+
+@router.post("/tasks/{task_id}/cancel", response={200: TaskDetailOut, **WRITE_ERRORS},
+             operation_id="command_tasks_cancel", summary="Cancel a task no longer needed, with a reason (issuer)")
+def cancel(request, task_id: int, data: CancelIn):
+    services.cancel_task(task_or_404(request, task_id), actor=request.user, reason=data.reason)
     return task_or_404(request, task_id)
 
 

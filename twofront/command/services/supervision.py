@@ -35,6 +35,8 @@ ISSUE, REPORT, REVIEW = ("command.add_supervisiontask", "command.report_supervis
                          "command.review_supervisiontask")
 # The assignee's turn: these count as overdue once the deadline has passed.
 OPEN_STATUSES = (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.RETURNED)
+# Not settled yet: the issuer may still extend the deadline or cancel the task.
+UNSETTLED_STATUSES = (*OPEN_STATUSES, TaskStatus.SUBMITTED)
 MAX_DEADLINE_DAYS = 180
 DEFAULT_ESCALATION_STEP_DAYS = 3
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -274,6 +276,47 @@ def return_task(task: SupervisionTask, *, actor, reason: str) -> SupervisionTask
     task.save(update_fields=["status"])
     TaskProgress.objects.create(task=task, kind=ProgressKind.RETURN, note=reason, by=actor)
     _record(actor, "command.task.returned", task, {"status": [TaskStatus.SUBMITTED, TaskStatus.RETURNED]},
+            reason=reason)
+    return task
+
+
+@transaction.atomic
+def extend_deadline(task: SupervisionTask, *, actor, deadline: datetime.date | None, reason: str) -> SupervisionTask:
+    """The issuer moves the deadline later, with a reason. A task escalated for being overdue comes back down to
+    its unit: the new deadline is today or later, so it is overdue no more (escalation resumes if it passes)."""
+    _require_side(actor, task, REVIEW, acts_as_issuer)
+    reason = clean_text(reason, "reason", required=True, max_length=4000)
+    deadline = _check_deadline(deadline)
+    task = _locked(task)
+    _expect(task, *UNSETTLED_STATUSES)
+    if deadline <= task.deadline:
+        raise field_error("deadline", _("Choose a day after the current deadline, %(day)s.") % {"day": task.deadline})
+    before = {"deadline": task.deadline.isoformat(), "escalation_level": task.escalation_level}
+    task.deadline, task.escalation_level = deadline, 0
+    task.save(update_fields=["deadline", "escalation_level"])
+    note = _("Deadline moved from %(old)s to %(new)s: %(reason)s") % {
+        "old": before["deadline"], "new": deadline.isoformat(), "reason": reason}
+    TaskProgress.objects.create(task=task, kind=ProgressKind.EXTEND, note=note, by=actor)
+    _record(actor, "command.task.extended", task, {"deadline": [before["deadline"], deadline.isoformat()],
+                                                   "escalation_level": [before["escalation_level"], 0]},
+            reason=reason)
+    return task
+
+
+@transaction.atomic
+def cancel_task(task: SupervisionTask, *, actor, reason: str) -> SupervisionTask:
+    """The issuer withdraws a task that is no longer needed, with a reason: it stops counting as open or overdue
+    and leaves the levels it was escalated to. Accepted or cancelled tasks stay as they are."""
+    _require_side(actor, task, REVIEW, acts_as_issuer)
+    reason = clean_text(reason, "reason", required=True, max_length=4000)
+    task = _locked(task)
+    _expect(task, *UNSETTLED_STATUSES)
+    before = {"status": task.status, "escalation_level": task.escalation_level}
+    task.status, task.escalation_level = TaskStatus.CANCELLED, 0
+    task.save(update_fields=["status", "escalation_level"])
+    TaskProgress.objects.create(task=task, kind=ProgressKind.CANCEL, note=reason, by=actor)
+    _record(actor, "command.task.cancelled", task, {"status": [before["status"], TaskStatus.CANCELLED],
+                                                    "escalation_level": [before["escalation_level"], 0]},
             reason=reason)
     return task
 

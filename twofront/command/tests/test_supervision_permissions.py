@@ -26,6 +26,7 @@ from twofront.command.tests.test_supervision_kit import (
 
 API = "/api/v1/command"
 IN_A_WEEK = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
+TODAY, LATER = timezone.localdate().isoformat(), (timezone.localdate() + datetime.timedelta(days=12)).isoformat()
 TASK = {"title": "加强农贸市场防控", "assignee_region_code": NANMING, "deadline": IN_A_WEEK}
 STREET_TASK = {"title": "整改：监测岗值守", "assignee_region_code": NANMING_STREET, "deadline": IN_A_WEEK}
 INSPECTION = {"region_code": NANMING, "title": "南明区复工企业防控督查", "inspected_on": timezone.localdate().isoformat(),
@@ -59,6 +60,15 @@ API_CASES = [
      {None: 401, "commander": 200, "nanming": 403, "yunyan": 404, "norole": 404}),
     ("return_without_reason", "post", "/tasks/{t}/return", {"reason": ""}, TaskStatus.SUBMITTED, None,
      {"commander": 422}),
+    ("extend", "post", "/tasks/{t}/extend", {"deadline": LATER, "reason": "疫情反复，延期一周"}, None,
+     "command.task.extended", {None: 401, "commander": 200, "nanming": 403, "yunyan": 404, "norole": 404}),
+    ("extend_earlier", "post", "/tasks/{t}/extend", {"deadline": TODAY, "reason": "提前"}, None, None,
+     {"commander": 422}),
+    ("extend_accepted", "post", "/tasks/{t}/extend", {"deadline": LATER, "reason": "延期"}, TaskStatus.ACCEPTED,
+     None, {"commander": 409}),
+    ("cancel", "post", "/tasks/{t}/cancel", {"reason": "该小区已解除封闭"}, TaskStatus.SUBMITTED,
+     "command.task.cancelled", {None: 401, "commander": 200, "nanming": 403, "yunyan": 404, "norole": 404}),
+    ("cancel_without_reason", "post", "/tasks/{t}/cancel", {"reason": " "}, None, None, {"commander": 422}),
     ("inspections", "get", "/inspections", None, None, None,
      {None: 401, **ANY_OFFICIAL, "grid_nanming": 403, "norole": 403}),
     ("inspection", "get", "/inspections/{i}", None, None, None,
@@ -162,6 +172,10 @@ PAGE_CASES = [
      {None: 302, "commander": 302, "nanming": 403, "yunyan": 404}),
     ("return", "post", "/command/tasks/{t}/return/", TaskStatus.SUBMITTED,
      {None: 302, "commander": 302, "nanming": 403, "yunyan": 404}),
+    ("extend", "post", "/command/tasks/{t}/extend/", None,
+     {None: 302, "commander": 302, "nanming": 403, "yunyan": 404}),
+    ("cancel", "post", "/command/tasks/{t}/cancel/", TaskStatus.RETURNED,
+     {None: 302, "commander": 302, "nanming": 403, "yunyan": 404}),
     ("inspections", "get", "/command/inspections/", None, {None: 302, "nanming": 200, "grid_nanming": 403}),
     ("inspection_new", "get", "/command/inspections/new/", None,
      {None: 302, "nanming": 200, "community_nanming": 403, "norole": 403}),
@@ -170,7 +184,8 @@ PAGE_CASES = [
     ("finding_task", "get", "/command/inspections/{i}/findings/{f}/task/", None,
      {None: 302, "commander": 200, "nanming": 200, "community_nanming": 404, "yunyan": 404}),
 ]
-PAGE_DATA = {"progress": {"note": "已完成排查"}, "accept": {"accept-note": "同意"}, "return": {"return-reason": "缺照片"}}
+PAGE_DATA = {"progress": {"note": "已完成排查"}, "accept": {"accept-note": "同意"}, "return": {"return-reason": "缺照片"},
+             "extend": {"extend-deadline": LATER, "extend-reason": "延期一周"}, "cancel": {"cancel-reason": "不再需要"}}
 
 
 @pytest.mark.parametrize(("name", "method", "url", "needs", "persona", "status"),
@@ -194,7 +209,12 @@ def test_the_task_page_shows_each_side_its_next_step(kit):
     kit.drive(task, TaskStatus.SUBMITTED)
     page = kit.client("commander").get(f"/command/tasks/{task.pk}/").content.decode()
     assert 'id="accept"' in page and 'id="return"' in page
-    assert 'id="submit"' not in kit.client("nanming").get(f"/command/tasks/{task.pk}/").content.decode()
+    assert 'id="extend"' in page and 'id="cancel"' in page  # the issuer may still extend or cancel
+    assignee = kit.client("nanming").get(f"/command/tasks/{task.pk}/").content.decode()
+    assert 'id="submit"' not in assignee and 'id="extend"' not in assignee and 'id="cancel"' not in assignee
+    kit.drive(kit.issue(), TaskStatus.ACCEPTED)
+    accepted = kit.client("commander").get(f"/command/tasks/{SupervisionTask.objects.latest('pk').pk}/")
+    assert 'id="extend"' not in accepted.content.decode()
 
 
 def test_htmx_steps_answer_the_task_section_and_refusals_keep_the_form(kit):

@@ -178,6 +178,64 @@ def test_a_return_needs_a_reason(kit):
     refused(lambda: services.return_task(task, actor=kit["commander"], reason="  "), ValidationError)
 
 
+# Extension and cancellation ------------------------------------------------------------------------------
+
+def test_the_issuer_extends_a_late_escalated_task_and_it_returns_to_its_unit(kit):
+    task = late(kit.issue(NANMING_STREET, by="nanming"), 1)
+    services.escalate_overdue_tasks()
+    task.refresh_from_db()
+    assert task.escalation_level == 1 and services.is_overdue(task)
+    new_deadline = timezone.localdate() + datetime.timedelta(days=7)
+    task = services.extend_deadline(task, actor=kit["nanming"], deadline=new_deadline, reason="暴雨停工，延期一周")
+    assert (task.deadline, task.escalation_level, services.is_overdue(task)) == (new_deadline, 0, False)
+    entry = task.progress.get(kind=ProgressKind.EXTEND)
+    assert "暴雨停工" in entry.note and new_deadline.isoformat() in entry.note and entry.by == kit["nanming"]
+    event = AuditEvent.objects.get(action="command.task.extended", object_id=str(task.pk))
+    assert event.changes["escalation_level"] == [1, 0] and event.reason == "暴雨停工，延期一周"
+    assert services.escalate_overdue_tasks() == 0  # not late any more
+
+
+@pytest.mark.parametrize(("days", "reason", "field"), [(0, "延期", "deadline"), (3, "延期", "deadline"),
+                                                      (400, "延期", "deadline"), (10, " ", "reason")])
+def test_an_extension_is_later_within_reach_and_has_a_reason(kit, days, reason, field):
+    task = kit.issue(days=5)
+    deadline = timezone.localdate() + datetime.timedelta(days=days)
+    with pytest.raises(ValidationError) as caught:
+        services.extend_deadline(task, actor=kit["commander"], deadline=deadline, reason=reason)
+    assert field in caught.value.message_dict
+    task.refresh_from_db()
+    assert task.deadline == timezone.localdate() + datetime.timedelta(days=5) and not task.progress.exists()
+
+
+@pytest.mark.parametrize("actor", ["nanming", "yunyan", "street_nanming"])
+def test_only_the_issuing_level_extends_or_cancels(kit, actor):
+    task = kit.issue()
+    later = timezone.localdate() + datetime.timedelta(days=9)
+    refused(lambda: services.extend_deadline(task, actor=kit[actor], deadline=later, reason="延期"), PermissionDenied)
+    refused(lambda: services.cancel_task(task, actor=kit[actor], reason="取消"), PermissionDenied)
+
+
+def test_a_cancelled_task_is_no_longer_open_overdue_or_escalated(kit):
+    task = late(kit.issue(NANMING_STREET, by="nanming"), 2)
+    services.escalate_overdue_tasks()
+    task = services.cancel_task(task, actor=kit["nanming"], reason="该小区已解除封闭管理")
+    assert (task.status, task.escalation_level, services.is_overdue(task)) == (TaskStatus.CANCELLED, 0, False)
+    assert not SupervisionTask.objects.filter(services.overdue_q(), pk=task.pk).exists()
+    assert services.escalate_overdue_tasks(today=timezone.localdate() + datetime.timedelta(days=30)) == 0
+    assert task.progress.filter(kind=ProgressKind.CANCEL, note="该小区已解除封闭管理").exists()
+    assert AuditEvent.objects.filter(action="command.task.cancelled", object_id=str(task.pk)).exists()
+    # settled: nothing more happens to it
+    refused(lambda: services.report_progress(task, actor=kit["street_nanming"], note="进展"), Conflict)
+    refused(lambda: services.cancel_task(task, actor=kit["nanming"], reason="再取消"), Conflict)
+    later = timezone.localdate() + datetime.timedelta(days=9)
+    refused(lambda: services.extend_deadline(task, actor=kit["nanming"], deadline=later, reason="延期"), Conflict)
+
+
+def test_an_accepted_task_cannot_be_cancelled(kit):
+    task = kit.drive(kit.issue(), TaskStatus.ACCEPTED)
+    refused(lambda: services.cancel_task(task, actor=kit["commander"], reason="取消"), Conflict)
+
+
 # Escalation --------------------------------------------------------------------------------------------
 
 def test_overdue_tasks_escalate_one_level_at_a_time_up_to_the_city(kit, settings):

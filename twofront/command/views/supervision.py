@@ -14,6 +14,8 @@ from twofront.command import selectors_tasks as selectors
 from twofront.command.choices import TaskStatus
 from twofront.command.forms_tasks import (
     AcceptForm,
+    CancelForm,
+    ExtendForm,
     FindingForm,
     InspectionForm,
     ProgressForm,
@@ -155,8 +157,9 @@ class TaskDetailView(ScopedDetailView):
         user, forms, today = self.request.user, forms or {}, timezone.localdate()
         assignee_turn = obj.status in services.OPEN_STATUSES
         report = assignee_turn and scope.covers(user, services.REPORT, obj) and services.acts_as_assignee(user, obj)
-        review = (obj.status == TaskStatus.SUBMITTED and scope.covers(user, services.REVIEW, obj)
-                  and services.acts_as_issuer(user, obj))
+        issuer = scope.covers(user, services.REVIEW, obj) and services.acts_as_issuer(user, obj)
+        review = obj.status == TaskStatus.SUBMITTED and issuer
+        settle = obj.status in services.UNSETTLED_STATUSES and issuer
         return {
             "object": obj, "task": obj, "title": obj.title, "timeline": timeline(obj),
             "overdue": services.is_overdue(obj, today), "days_left": (obj.deadline - today).days,
@@ -166,6 +169,8 @@ class TaskDetailView(ScopedDetailView):
             "submit_form": (forms.get("submit_form") or SubmitForm(prefix="submit")) if report else None,
             "accept_form": (forms.get("accept_form") or AcceptForm(prefix="accept")) if review else None,
             "return_form": (forms.get("return_form") or ReturnForm(prefix="return")) if review else None,
+            "extend_form": (forms.get("extend_form") or ExtendForm(prefix="extend")) if settle else None,
+            "cancel_form": (forms.get("cancel_form") or CancelForm(prefix="cancel")) if settle else None,
         }
 
 
@@ -208,6 +213,26 @@ class ReturnView(TaskActionView):
 
     def perform(self, task, form):
         services.return_task(task, actor=self.request.user, reason=form.cleaned_data["reason"])
+
+
+class ExtendView(TaskActionView):
+    form_key, success_message = "extend_form", _("Deadline extended.")
+
+    def get_form(self, obj):
+        return ExtendForm(self.request.POST, prefix="extend")
+
+    def perform(self, task, form):
+        services.extend_deadline(task, actor=self.request.user, **form.cleaned_data)
+
+
+class CancelView(TaskActionView):
+    form_key, success_message = "cancel_form", _("Task cancelled.")
+
+    def get_form(self, obj):
+        return CancelForm(self.request.POST, prefix="cancel")
+
+    def perform(self, task, form):
+        services.cancel_task(task, actor=self.request.user, reason=form.cleaned_data["reason"])
 
 
 @login_required
@@ -333,6 +358,8 @@ urlpatterns = [
     path("tasks/<int:pk>/submit/", SubmitView.as_view(), name="supervision_submit"),
     path("tasks/<int:pk>/accept/", AcceptView.as_view(), name="supervision_accept"),
     path("tasks/<int:pk>/return/", ReturnView.as_view(), name="supervision_return"),
+    path("tasks/<int:pk>/extend/", ExtendView.as_view(), name="supervision_extend"),
+    path("tasks/<int:pk>/cancel/", CancelView.as_view(), name="supervision_cancel"),
     path("tasks/<int:pk>/evidence/<int:progress_pk>/", evidence_download, name="supervision_evidence"),
     path("inspections/", InspectionListView.as_view(), name="inspection_list"),
     path("inspections/new/", InspectionCreateView.as_view(), name="inspection_create"),
