@@ -216,3 +216,23 @@ def test_the_issuer_extends_a_late_task_on_a_phone_and_cancels_another_on_a_desk
     assert list(AuditEvent.objects.filter(action__in=["command.task.extended", "command.task.cancelled"])
                 .order_by("pk").values_list("action", "actor_username")) == [
         ("command.task.extended", "commander"), ("command.task.cancelled", "commander")]
+
+
+def test_the_home_page_lists_what_waits_for_me_at_both_sizes(open_page, personas_tx, shoot):
+    commander, regions, today = personas_tx["commander"], personas_tx.regions, timezone.localdate()
+    for title in ("南明区农贸市场测温点设置", "南明区复工企业台账检查"):
+        task = supervision.create_task(actor=commander, title=title, assignee_region=regions["520102"], deadline=today)
+    SupervisionTask.objects.filter(pk=task.pk).update(deadline=today - datetime.timedelta(days=1))
+    for device in ("phone", "desktop"):
+        page = open_page(device)
+        sign_in(page, "nanming")
+        page.goto("/")
+        items = page.locator(".todo-list li")
+        expect(items).to_have_count(2)  # my unit's two tasks (one late: urgent, first), the district's overdue one
+        expect(items.first).to_have_class("urgent")
+        expect(page.locator(".todo-list")).to_contain_text("本单位待办督办任务")
+        assert no_horizontal_scroll(page)
+        shoot(page, f"{device}-home-todo")
+    with page.expect_navigation():
+        page.locator(".todo-list a", has_text="本单位待办督办任务").click()
+    expect(table_rows(page)).to_have_count(2)

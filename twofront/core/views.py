@@ -34,6 +34,7 @@ from twofront.core.middleware import client_ip
 from twofront.core.models import ApiToken, AuditEvent, Person, RiskLevel, RiskRuleSet
 from twofront.core.services import accounts, people
 from twofront.core.services import risk as risk_services
+from twofront.core.todo import todos_for
 
 
 @require_GET
@@ -115,7 +116,8 @@ def two_factor(request):
 def home(request):
     user = request.user
     persons = Person.objects.visible_to(user).count() if scope.has_permission_anywhere(user, "core.view_person") else None
-    return render(request, "core/home.html", {"person_count": persons, "assignments": scope.assignments(user)})
+    return render(request, "core/home.html", {"person_count": persons, "assignments": scope.assignments(user),
+                                              "todos": todos_for(user)})
 
 
 PERSON_COLUMNS = [

@@ -8,7 +8,11 @@ class EnterpriseConfig(AppConfig):
     verbose_name = _("Enterprise service and employee health platform")
 
     def ready(self) -> None:
+        from twofront.core.todo import register_todo
         from twofront.enterprise import facts, permissions  # noqa: F401  (abnormal check-ins as risk facts, grants)
+        from twofront.enterprise.todo import review_todos
+
+        register_todo("enterprise.reviews", review_todos)
 
         self.register_enterprise_menu()
         self.register_supplies_and_commissioners_menu()

@@ -1,0 +1,19 @@
+"""The enterprise platform's to-do items: resumption declarations waiting for the official's review."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from twofront.core import scope
+from twofront.core.todo import Todo
+from twofront.enterprise import selectors
+
+
+def review_todos(user) -> list[Todo]:
+    if not scope.has_permission_anywhere(user, "enterprise.review_resumptiondeclaration"):
+        return []
+    queue = selectors.review_queue(user)
+    url = reverse("enterprise_review_queue")
+    return [Todo("enterprise.declarations.overdue", _("Resumption declarations past their review deadline"),
+                 queue.filter(selectors.is_overdue_q()).count(), url, urgent=True, order=40),
+            Todo("enterprise.declarations.to_review", _("Resumption declarations waiting for my review"),
+                 queue.count(), url, order=50)]
