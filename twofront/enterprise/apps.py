@@ -10,9 +10,10 @@ class EnterpriseConfig(AppConfig):
     def ready(self) -> None:
         from twofront.core.todo import register_todo
         from twofront.enterprise import facts, permissions  # noqa: F401  (abnormal check-ins as risk facts, grants)
-        from twofront.enterprise.todo import review_todos
+        from twofront.enterprise.todo import appeal_todos, review_todos
 
         register_todo("enterprise.reviews", review_todos)
+        register_todo("enterprise.appeals", appeal_todos)
 
         self.register_enterprise_menu()
         self.register_supplies_and_commissioners_menu()

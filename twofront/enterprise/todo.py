@@ -1,11 +1,12 @@
-"""The enterprise platform's to-do items: resumption declarations waiting for the official's review."""
+"""The enterprise platform's to-do items: resumption declarations waiting for the official's review, appeals past
+their deadline."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from twofront.core import scope
 from twofront.core.todo import Todo
-from twofront.enterprise import selectors
+from twofront.enterprise import selectors, selectors_commissioners
 
 
 def review_todos(user) -> list[Todo]:
@@ -17,3 +18,11 @@ def review_todos(user) -> list[Todo]:
                  queue.filter(selectors.is_overdue_q()).count(), url, urgent=True, order=40),
             Todo("enterprise.declarations.to_review", _("Resumption declarations waiting for my review"),
                  queue.count(), url, order=50)]
+
+
+def appeal_todos(user) -> list[Todo]:
+    if not scope.has_permission_anywhere(user, "enterprise.view_appeal"):
+        return []
+    overdue = selectors_commissioners.appeals(user, overdue=True).count()
+    return [Todo("enterprise.appeals.overdue", _("Enterprise appeals past their deadline"), overdue,
+                 reverse("appeal_overdue"), urgent=True, order=45)]

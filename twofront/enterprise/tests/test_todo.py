@@ -27,3 +27,18 @@ def test_a_submitted_declaration_waits_for_its_reviewers_only(enterprise_persona
                                                              "enterprise.declarations.to_review": (1, False)}
     services.approve_declaration(submitted, actor=enterprise_personas["street_nanming"])
     assert counts(enterprise_personas["street_nanming"]) == {}
+
+
+def test_an_overdue_appeal_is_urgent_for_those_who_see_it(enterprise_personas):
+    from twofront.enterprise.choices import AppealCategory
+    from twofront.enterprise.services import commissioners
+    from twofront.enterprise.tests.test_appeals import late
+
+    appeal = commissioners.raise_appeal(actor=enterprise_personas["hr_a"], enterprise=enterprise_personas.a,
+                                        category=AppealCategory.LABOUR, description="外地员工返岗需要包车")
+    assert "enterprise.appeals.overdue" not in counts(enterprise_personas["nanming"])
+    late(appeal, 2)
+    assert counts(enterprise_personas["nanming"])["enterprise.appeals.overdue"] == (1, True)
+    assert counts(enterprise_personas["commissioner_a"])["enterprise.appeals.overdue"] == (1, True)
+    assert "enterprise.appeals.overdue" not in counts(enterprise_personas["yunyan"])
+    assert "enterprise.appeals.overdue" not in counts(enterprise_personas["hr_b"])

@@ -15,3 +15,26 @@ def test_pending_self_registrations_wait_for_their_checkpoints_staff(kit):
     assert counts(kit.user("staff_nanming")) == {"prevention.passages.pending": 2}
     page = kit.client("staff_nanming").get("/").content.decode()
     assert 'href="/prevention/checkpoints/desk/"' in page
+
+
+def test_the_grid_worker_sees_the_households_to_visit_urgent_when_a_lead_is_late(personas):
+    from twofront.prevention.tests.test_screening_kit import build_community
+
+    build_community(personas)  # grid 1: two households with pending leads, one due yesterday
+    items = {item.key: item for item in todos_for(personas["grid_nanming"])}
+    assert (items["prevention.grid.visits"].count, items["prevention.grid.visits"].urgent) == (2, True)
+    assert items["prevention.grid.visits"].url == "/prevention/grid/today/"
+    assert counts(personas["norole"]) == {}
+
+
+def test_quarantine_staff_see_the_releases_due_at_their_own_site(units, person_nanming):
+    import datetime
+
+    from django.utils import timezone
+
+    from twofront.prevention.services import quarantine
+
+    quarantine.check_in(actor=units["hotel_staff_nanming"], site=units["site_nanming"], person=person_nanming,
+                        room="301", starts_on=timezone.localdate() - datetime.timedelta(days=14))
+    assert counts(units["hotel_staff_nanming"]).get("prevention.quarantine.releases") == 1
+    assert "prevention.quarantine.releases" not in counts(units["hotel_staff_yunyan"])
