@@ -8,4 +8,8 @@ class MedicalConfig(AppConfig):
     verbose_name = _("Medical treatment")
 
     def ready(self) -> None:
+        from twofront.core.todo import register_todo
         from twofront.medical import facts, permissions  # noqa: F401  (risk facts, role grants and menu)
+        from twofront.medical.todo import report_todos
+
+        register_todo("medical.capacity", report_todos)
