@@ -38,3 +38,13 @@ def test_quarantine_staff_see_the_releases_due_at_their_own_site(units, person_n
                         room="301", starts_on=timezone.localdate() - datetime.timedelta(days=14))
     assert counts(units["hotel_staff_nanming"]).get("prevention.quarantine.releases") == 1
     assert "prevention.quarantine.releases" not in counts(units["hotel_staff_yunyan"])
+
+
+def test_the_home_page_answers_every_kind_of_user(units, personas, admin_user):
+    from twofront.core.testing import client_for
+
+    users = [*personas.users.values(), admin_user,
+             *(units[k] for k in units if k.startswith(("checkpoint_staff_", "hotel_staff_", "hospital_staff_")))]
+    for user in users:
+        response = client_for(user).get("/")
+        assert response.status_code == 200, user
