@@ -27,17 +27,20 @@ def test_the_grid_worker_sees_the_households_to_visit_urgent_when_a_lead_is_late
     assert counts(personas["norole"]) == {}
 
 
-def test_quarantine_staff_see_the_releases_due_at_their_own_site(units, person_nanming):
+def test_quarantine_staff_see_todays_checks_and_releases_due_at_their_own_site(units, person_nanming):
     import datetime
 
     from django.utils import timezone
 
     from twofront.prevention.services import quarantine
 
-    quarantine.check_in(actor=units["hotel_staff_nanming"], site=units["site_nanming"], person=person_nanming,
-                        room="301", starts_on=timezone.localdate() - datetime.timedelta(days=14))
-    assert counts(units["hotel_staff_nanming"]).get("prevention.quarantine.releases") == 1
-    assert "prevention.quarantine.releases" not in counts(units["hotel_staff_yunyan"])
+    stay = quarantine.check_in(actor=units["hotel_staff_nanming"], site=units["site_nanming"], person=person_nanming,
+                               room="301", starts_on=timezone.localdate() - datetime.timedelta(days=14))
+    staff = units["hotel_staff_nanming"]
+    assert counts(staff) == {"prevention.quarantine.releases": 1, "prevention.quarantine.checks": 1}
+    assert counts(units["hotel_staff_yunyan"]) == {}
+    quarantine.record_health_check(stay, actor=staff, temperature="36.5")
+    assert counts(staff) == {"prevention.quarantine.releases": 1}  # checked today
 
 
 def test_the_home_page_answers_every_kind_of_user(units, personas, admin_user):
