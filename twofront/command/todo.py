@@ -1,5 +1,6 @@
 """The command centre's to-do items: supervision tasks waiting for the user's unit, or for their acceptance."""
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -15,10 +16,10 @@ def supervision_todos(user) -> list[Todo]:
         return []
     items = []
     if scope.has_permission_anywhere(user, supervision.REPORT):
-        mine = selectors.tasks(user, box="mine").filter(status__in=supervision.OPEN_STATUSES)
-        late = mine.filter(supervision.overdue_q()).count()
-        items.append(Todo("command.tasks.mine", _("Supervision tasks for my unit to do"), mine.count(),
-                          reverse("supervision_mine"), urgent=late > 0, order=10))
+        mine = (selectors.tasks(user, box="mine").filter(status__in=supervision.OPEN_STATUSES)
+                .aggregate(open=Count("pk"), late=Count("pk", filter=supervision.overdue_q())))  # one query
+        items.append(Todo("command.tasks.mine", _("Supervision tasks for my unit to do"), mine["open"],
+                          reverse("supervision_mine"), urgent=mine["late"] > 0, order=10))
     if scope.has_permission_anywhere(user, supervision.REVIEW):
         submitted = selectors.tasks(user, box="issued", status=TaskStatus.SUBMITTED).count()
         items.append(Todo("command.tasks.to_accept", _("Submitted work waiting for my acceptance"), submitted,
